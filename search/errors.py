@@ -1,0 +1,26 @@
+"""The search library's exceptions. Each carries what an HTTP layer needs to answer well."""
+from __future__ import annotations
+
+
+class SearchError(Exception):
+    status = 500
+    code = "search_error"
+
+    def __init__(self, message: str, param: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.param = param
+
+
+class BadQuery(SearchError):
+    """The request cannot be answered as asked: a malformed query or an invalid parameter."""
+
+    status = 400
+    code = "bad_request"
+
+
+class IndexUnavailable(SearchError):
+    """No live index generation, or one that cannot be opened; the message names the fix."""
+
+    status = 503
+    code = "index_unavailable"

@@ -1,0 +1,46 @@
+"""What a search returns: plain values, ready for JSON or a template."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    title: str
+    title_html: str
+    outlet: str
+    section: str
+    published: str | None
+    url: str
+    byline: str
+    score: float
+    snippets: tuple[str, ...] = ()
+    also_in: tuple[str, ...] = ()
+    partial: bool = False
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Results:
+    query: str
+    total: int
+    page: int
+    per_page: int
+    took_ms: float
+    hits: tuple[Hit, ...] = ()
+    facets: dict = field(default_factory=dict)  # name → tuple[FacetValue, ...]
+    suggestion: str | None = None
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        for hit in data["hits"]:
+            hit["snippets"] = list(hit["snippets"])
+            hit["also_in"] = list(hit["also_in"])
+        data["facets"] = {name: [dict(v) for v in values] for name, values in data["facets"].items()}
+        return data

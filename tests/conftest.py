@@ -1,0 +1,132 @@
+"""Shared fixtures: a real index of the seeds in a temp dir, the real app, real gunicorn, real Chromium."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from index import build
+from web import create_app
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+OUTPUT = ROOT / "test-output"
+
+
+def needs_shared(*parts: str) -> Path:
+    """A path under ../shared/data, or skip the test when the data is not beside the checkout."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} not present")
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory) -> Path:
+    index_dir = tmp_path_factory.mktemp("seed-index")
+    build.rebuild([SEEDS], index_dir)
+    return index_dir
+
+
+@pytest.fixture
+def app(seed_index):
+    return create_app({"TESTING": True, "INDEX_DIR": str(seed_index)})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def procfile_command() -> str:
+    text = (ROOT / "Procfile").read_text()
+    match = re.search(r"^web:\s*(.+)$", text, re.M)
+    assert match, "Procfile has no web: line"
+    return match.group(1)
+
+
+class Server:
+    """gunicorn started from the Procfile's web: line, exactly as a platform would."""
+
+    def __init__(self, index_dir: Path, log_path: Path, extra_env: dict | None = None):
+        self.port = free_port()
+        self.log_path = log_path
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "PORT": str(self.port), "LEDE_INDEX_DIR": str(index_dir), **(extra_env or {})}
+        env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+        with open(log_path, "ab") as log:
+            self.proc = subprocess.Popen(
+                ["sh", "-c", procfile_command()], cwd=ROOT, env=env,
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        self._wait()
+
+    def _wait(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("gunicorn exited: " + self.log())
+            try:
+                urllib.request.urlopen(self.url + "/healthz", timeout=2).read()
+                return
+            except OSError as exc:
+                if getattr(exc, "code", None) == 503:
+                    return
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("gunicorn did not answer within 30 s")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+
+
+@pytest.fixture(scope="session")
+def server(seed_index, tmp_path_factory):
+    srv = Server(seed_index, tmp_path_factory.mktemp("server") / "gunicorn.log")
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not chromium or not driver:
+        pytest.fail("chromium and chromedriver are required (make test installs them)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--window-size=1280,900"):
+        options.add_argument(flag)
+    drv = webdriver.Chrome(service=Service(executable_path=driver), options=options)
+    drv.set_page_load_timeout(30)
+    yield drv
+    drv.quit()

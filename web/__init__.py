@@ -1,0 +1,30 @@
+"""Lede's web layer: the search page and the JSON API, over the ``search`` library.
+
+Settings (defaults, then ``LEDE_*`` environment variables, then test_config):
+
+INDEX_DIR   where the index lives (``LEDE_INDEX_DIR``; default ``var/index``)
+"""
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from search import Engine
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.from_mapping(INDEX_DIR=os.environ.get("LEDE_INDEX_DIR") or "var/index")
+    app.config.from_prefixed_env("LEDE")
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.config["INDEX_DIR"] = str(app.config["INDEX_DIR"])
+    app.extensions["lede_engine"] = Engine(app.config["INDEX_DIR"])
+
+    from . import api, errors, pages
+
+    app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
+    errors.init_app(app)
+    return app
