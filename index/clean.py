@@ -1,59 +1,342 @@
-"""Clean stage: a raw article in, a frozen Article out.
+"""Clean stage: a raw article in, a frozen Article out, through named stages.
 
-First cut for the walking skeleton: paragraphs are split and exact repeats
-dropped. The full set of named stages (consent notices, near-duplicate
-captions, promo lines, contributor lines, HTML pruning) replaces this.
+Every input — plain-text dump, HTML page, feed entry — becomes a list of
+blocks (``split_paragraphs`` or ``index.html.extract``), then passes the same
+stages, in this order:
+
+    tidy → drop_consent → drop_promo → move_contributors → take_byline
+         → take_title → take_credits → drop_duplicates → assign_kinds
+
+Each stage takes a frozen ``Draft`` and returns a new one; what it drops is
+recorded as ``Removal(reason, text)`` with a stable reason code from
+``index/rules.py``, where all phrases, patterns and thresholds live.
+Metadata comes from the feed or manifest first, then the page's own tags,
+then signatures in the text, else "unknown" (see ``index/metadata.py``).
 """
 from __future__ import annotations
 
 import re
+from collections import Counter
+from dataclasses import dataclass, replace
 
-from bs4 import BeautifulSoup
-
+from . import consent, html, metadata, rules
 from .article import UNKNOWN, Article, Paragraph, Removal
+from .neardup import DuplicateFinder, is_near_duplicate, strip_credit, words
 from .read import RawArticle
+
+_PROMO = re.compile("|".join(f"(?:{p.pattern})" for p in rules.PROMO_LINES), re.IGNORECASE)
+_BLANK_LINE = re.compile(r"\n[ \t\xa0]*\n")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# A sentence ends after a lower-case letter, digit or bracket (so "U.S." and "J." do not end one).
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9)][.!?])['\"’”]?\s+(?=[A-Z“‘\"'])")
+#: Promo and contributor lines are short; longer paragraphs skip those checks (words).
+_SHORT_LINE_WORDS = 45
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One paragraph on its way through the stages.
+
+    ``kind`` is "" until a stage decides it; the HTML reader may hint
+    "subhead", "list" or "cell" (a table cell: never deduplicated, kept as body).
+    ``original`` is the text as read, for the removal record.
+    """
+
+    text: str
+    kind: str = ""
+    original: str = ""
+    fragment: bool = False  # began with a scraper's ellipsis: never a headline
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    title: str
+    blocks: tuple[Block, ...]
+    removed: tuple[Removal, ...] = ()
+    contributors: tuple[str, ...] = ()
+    credits: tuple[str, ...] = ()
+    outlet: str = ""  # named by a signature in the text, if any
+    byline: str = ""  # a "By Jane Doe" line near the top, if any
+
+    def drop(self, keep: list[Block], removals: list[Removal], **changes) -> "Draft":
+        return replace(self, blocks=tuple(keep), removed=self.removed + tuple(removals), **changes)
+
+
+# --- splitting -----------------------------------------------------------------------
+
+def _continues(line: str, previous: str) -> bool:
+    """Does ``line`` continue a paragraph hard-wrapped onto ``previous``? (lower-case start, unfinished previous)"""
+    return line[:1].islower() and not rules.ends_sentence(previous)
+
+
+def _repeats(line: str, previous: str) -> bool:
+    """Is ``line`` a reprint of the line before it (a short caption printed twice), not its continuation?"""
+    if len(line.split()) < rules.DEDUP_MIN_WORDS or line[:1] != previous[:1]:
+        return False
+    return is_near_duplicate(words(line), words(previous))
 
 
 def split_paragraphs(text: str) -> list[str]:
-    """Blank-line separated paragraphs, or one per line where a dump has no blank lines."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if re.search(r"\n\s*\n", text):
-        blocks = re.split(r"\n\s*\n", text)
-    else:
-        blocks = text.split("\n")
-    return [" ".join(b.split()) for b in blocks if b.strip()]
+    """Paragraphs of a plain-text dump.
+
+    Blank lines separate paragraphs. Within a block, lines are joined when the
+    block is hard-wrapped (no line but the last longer than ``rules.WRAP_WIDTH``
+    characters), except that bullets, timeline entries and a line repeating
+    the one before start new paragraphs; a block with longer lines holds one
+    paragraph per line (a caption printed twice on consecutive lines is two
+    paragraphs). A dump without blank lines has one paragraph per line, unless
+    a line starting in lower case continues an unfinished one.
+    """
+    text = _INVISIBLE.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+    has_blank_lines = _BLANK_LINE.search(text) is not None
+    paragraphs = []
+    for chunk in _BLANK_LINE.split(text) if has_blank_lines else [text]:
+        lines = [" ".join(line.split()) for line in chunk.split("\n")]
+        lines = [line for line in lines if line]
+        wrapped = has_blank_lines and all(len(line) <= rules.WRAP_WIDTH for line in lines[:-1])
+        current: list[str] = []
+        for line in lines:
+            if wrapped:
+                new = bool(rules.BULLET.match(line) or rules.TIMELINE.match(line)
+                           or (current and _repeats(line, current[-1])))
+            else:
+                new = not _continues(line, current[-1]) if current else False
+            if current and new:
+                paragraphs.append(" ".join(current))
+                current = []
+            current.append(line)
+        if current:
+            paragraphs.append(" ".join(current))
+    return paragraphs
+
+
+# --- stages ----------------------------------------------------------------------------
+
+def tidy(draft: Draft) -> Draft:
+    """Strip scraper residue: leading ellipsis dots, bullets (→ list), caption labels, credit-only lines."""
+    keep, removals, credits = [], [], list(draft.credits)
+    for block in draft.blocks:
+        text, kind, fragment = block.text, block.kind, False
+        stripped = rules.LEADING_DOTS.sub("", text)
+        if stripped != text:
+            text, fragment = stripped, True
+        credit_line = rules.CREDIT_LINE.match(text)
+        if credit_line:
+            credits.append(credit_line.group("credit").strip())
+            removals.append(Removal(rules.CREDIT, block.original))
+            continue
+        label = rules.CAPTION_LABEL.match(text)
+        if label:
+            text, kind = text[label.end():], "caption"
+        bullet = rules.BULLET.match(text)
+        if bullet and kind in ("", "list"):
+            text, kind = text[bullet.end():], "list"
+        elif kind == "" and rules.TIMELINE.match(text):
+            kind = "list"
+        if not text.strip():
+            removals.append(Removal(rules.EMPTY, block.original))
+            continue
+        text = text.strip()
+        if (text, kind, fragment) != (block.text, block.kind, block.fragment):
+            block = Block(text, kind, block.original, fragment)
+        keep.append(block)
+    return draft.drop(keep, removals, credits=tuple(credits))
+
+
+def drop_consent(draft: Draft) -> Draft:
+    """Remove cookie/tracking consent notices, recognised by wording (see ``index/consent.py``)."""
+    notices = consent.find_notices([b.text for b in draft.blocks])
+    if not notices:
+        return draft
+    keep = [b for i, b in enumerate(draft.blocks) if i not in notices]
+    removals = [Removal(rules.CONSENT, b.original) for i, b in enumerate(draft.blocks) if i in notices]
+    return draft.drop(keep, removals)
+
+
+def drop_promo(draft: Draft) -> Draft:
+    """Remove promo and navigation lines; a "Read more at <site>" signature also names the outlet."""
+    keep, removals, outlet = [], [], draft.outlet
+    for block in draft.blocks:
+        text = block.text
+        if len(text.split()) <= _SHORT_LINE_WORDS:
+            signature = rules.SIGNATURE.match(text)
+            if signature:
+                outlet = outlet or metadata.outlet_for_site(signature.group("site"))
+            if signature or _PROMO.match(text):
+                removals.append(Removal(rules.PROMO, block.original))
+                continue
+        keep.append(block)
+    return draft.drop(keep, removals, outlet=outlet)
+
+
+def contributor_names(text: str) -> list[str] | None:
+    """The people and agencies a contributor paragraph credits, or None if it is not one."""
+    names = []
+    for sentence in _SENTENCE_END.split(text.strip()):
+        match = rules.CONTRIBUTED.match(sentence) or rules.REPORTED_FROM.match(sentence)
+        if match:
+            names += rules.NAME_SPLIT.split(match.group("who").strip())
+        elif rules.REPORTING_BY.match(sentence):
+            for part in re.split(r"\s*;\s*", sentence.strip(" ()")):
+                role = rules.ROLE_PART.match(part)
+                if not role:
+                    return None
+                names += rules.NAME_SPLIT.split(role.group("who").strip())
+        else:
+            return None
+    return [n.strip(" .") for n in names if n.strip(" .")]
+
+
+def move_contributors(draft: Draft) -> Draft:
+    """Move "X contributed to this report" / "Reporting by X" paragraphs to the contributors field."""
+    keep, removals, people, outlet = [], [], list(draft.contributors), draft.outlet
+    for block in draft.blocks:
+        lower = block.text.lower()
+        if (len(block.text.split()) <= rules.CONTRIBUTOR_MAX_WORDS
+                and ("contributed" in lower or " by " in f" {lower}" or "reported from" in lower)):
+            names = contributor_names(block.text)
+            if names:
+                people += [n for n in names if n not in people]
+                outlet = outlet or metadata.outlet_in_credit(names[0]) or ""
+                removals.append(Removal(rules.CONTRIBUTOR, block.original))
+                continue
+        keep.append(block)
+    return draft.drop(keep, removals, contributors=tuple(people), outlet=outlet)
+
+
+def take_byline(draft: Draft) -> Draft:
+    """Move a "By Jane Doe" line among the first paragraphs to the byline."""
+    for i, block in enumerate(draft.blocks[: rules.BYLINE_WITHIN]):
+        match = rules.BYLINE.match(block.text)
+        if match:
+            keep = draft.blocks[:i] + draft.blocks[i + 1:]
+            return draft.drop(list(keep), [Removal(rules.BYLINE_REASON, block.original)],
+                              byline=draft.byline or match.group("who"))
+    return draft
+
+
+def _looks_like_headline(block: Block) -> bool:
+    count = len(block.text.split())
+    return (block.kind == "" and not block.fragment and 2 <= count <= rules.TITLE_MAX_WORDS
+            and not block.text.rstrip(rules.CLOSING_MARKS).endswith((".", ":", ";", ","))
+            and not strip_credit(block.text)[1])
+
+
+def take_title(draft: Draft) -> Draft:
+    """For plain text without a stated title: the first paragraph, when it looks like a headline."""
+    if draft.title or len(draft.blocks) < 2 or not _looks_like_headline(draft.blocks[0]):
+        return draft
+    return replace(draft, title=draft.blocks[0].text, blocks=draft.blocks[1:])
+
+
+def take_credits(draft: Draft) -> Draft:
+    """Move trailing photo credits (" - AP", "Credit: AFP", "(Name/Agency)") to credits; the rest is a caption."""
+    keep, credits = [], list(draft.credits)
+    for block in draft.blocks:
+        if block.kind in ("", "caption"):
+            text, credit = strip_credit(block.text)
+            if credit:
+                if credit not in credits:
+                    credits.append(credit)
+                block = replace(block, text=text, kind="caption")
+        keep.append(block)
+    return replace(draft, blocks=tuple(keep), credits=tuple(credits))
+
+
+def _reads_like_caption(text: str) -> bool:
+    return (len(text.split()) <= rules.CAPTION_MAX_WORDS and not rules.QUOTE_MARKS.search(text)
+            and len(_SENTENCE_END.split(text)) <= rules.CAPTION_MAX_SENTENCES)
+
+
+def drop_duplicates(draft: Draft) -> Draft:
+    """Remove paragraphs repeating the title or ANY earlier paragraph, exactly or nearly.
+
+    Lines under ``rules.DEDUP_MIN_WORDS`` words, list items and table cells are
+    never compared. A paragraph repeated immediately is a caption printed
+    twice: the first copy stays, as a caption, unless it reads like prose.
+    """
+    finder, title_words = DuplicateFinder(), words(draft.title) if draft.title else []
+    all_tokens = [words(b.text, credits=False) if b.kind not in ("list", "cell") else [] for b in draft.blocks]
+    copies = Counter(tuple(t) for t in all_tokens if len(t) >= rules.DEDUP_MIN_WORDS)
+    keep, removals, numbers = [], [], []  # numbers: finder number of each kept block, or None
+    for block, tokens in zip(draft.blocks, all_tokens):
+        if title_words and len(keep) < 3 and tokens == title_words:
+            removals.append(Removal(rules.TITLE, block.original))
+            continue
+        if len(tokens) < rules.DEDUP_MIN_WORDS or copies[tuple(tokens)] > rules.DEDUP_MAX_COPIES:
+            keep.append(block)
+            numbers.append(None)
+            continue
+        earlier = finder.find(tokens)
+        if (earlier is not None and len(tokens) < rules.DEDUP_ANYWHERE_MIN_WORDS
+                and not (numbers and numbers[-1] == earlier)):
+            earlier = None  # a short line repeated further apart: structure, not a reprint
+        if earlier is None:
+            keep.append(block)
+            numbers.append(finder.add(tokens))
+            continue
+        removals.append(Removal(rules.DUPLICATE, block.original))
+        if numbers and numbers[-1] == earlier and keep[-1].kind == "" and _reads_like_caption(keep[-1].text):
+            keep[-1] = replace(keep[-1], kind="caption")
+    return draft.drop(keep, removals)
+
+
+def _kind(block: Block) -> str:
+    if block.kind == "cell":
+        return "body"
+    if block.kind:
+        return block.kind
+    text = block.text
+    count = len(text.split())
+    bare = text.rstrip(rules.CLOSING_MARKS)
+    if count <= rules.SUBHEAD_MAX_WORDS and (bare.endswith(("?", ":")) or not rules.ends_sentence(bare)):
+        return "subhead"
+    if text.isupper() and count <= 2 * rules.SUBHEAD_MAX_WORDS:
+        return "subhead"
+    return "body"
+
+
+def assign_kinds(draft: Draft) -> Draft:
+    """Decide the kind of every block not yet decided: subhead (short, no full stop) or body."""
+    return replace(draft, blocks=tuple(Block(b.text, _kind(b), b.original, b.fragment) for b in draft.blocks))
+
+
+STAGES = (tidy, drop_consent, drop_promo, move_contributors, take_byline, take_title, take_credits,
+          drop_duplicates, assign_kinds)
+
+
+# --- entry point ---------------------------------------------------------------------------
+
+def _blocks(raw: RawArticle) -> tuple[list[Block], dict]:
+    """The raw article's blocks and the metadata its HTML states (empty for plain text)."""
+    if raw.html is None:
+        return [Block(p, original=p) for p in split_paragraphs(raw.text or "")], {}
+    soup = html.parse_page(raw.html)
+    page = metadata.page_metadata(soup)
+    found, captions = html.extract(raw.html, soup, raw.meta.get("url") or page.get("url"))
+    blocks = [Block(" ".join(text.split()), kind, original=text) for kind, text in found]
+    blocks += [Block(c, "caption", original=c) for c in captions]
+    return blocks, page
 
 
 def clean(raw: RawArticle) -> Article:
+    """The article a raw source holds, with boilerplate removed and every removal recorded."""
     meta = raw.meta
-    if raw.html is not None:
-        soup = BeautifulSoup(raw.html, "html.parser")
-        for tag in soup(["script", "style", "nav", "aside", "footer", "form"]):
-            tag.decompose()
-        title = meta.get("title") or (soup.title.get_text(" ", strip=True) if soup.title else "")
-        blocks = [" ".join(p.get_text(" ").split()) for p in soup.find_all(["p", "h2", "h3", "li"])]
-        blocks = [b for b in blocks if b]
-    else:
-        blocks = split_paragraphs(raw.text or "")
-        title = meta.get("title", "")
-        if not title and blocks:
-            title, blocks = blocks[0], blocks[1:]
-    kept, removed, seen = [], [], set()
-    for block in blocks:
-        if block in seen:
-            removed.append(Removal("duplicate", block))
-            continue
-        seen.add(block)
-        kept.append(Paragraph("body", block))
+    blocks, page = _blocks(raw)
+    draft = Draft(title=" ".join((meta.get("title") or page.get("title") or "").split()), blocks=tuple(blocks))
+    for stage in STAGES:
+        draft = stage(draft)
     return Article(
         id=raw.id,
-        title=title,
-        outlet=meta.get("outlet") or UNKNOWN,
-        section=meta.get("section") or UNKNOWN,
-        published=(meta.get("published") or "")[:10] or None,
-        url=meta.get("url", ""),
-        byline=meta.get("byline", ""),
-        paragraphs=tuple(kept),
-        removed=tuple(removed),
+        title=draft.title,
+        outlet=meta.get("outlet") or page.get("outlet") or draft.outlet or UNKNOWN,
+        section=meta.get("section") or page.get("section") or UNKNOWN,
+        published=metadata.normalise_date(meta.get("published")) or page.get("published"),
+        url=meta.get("url") or page.get("url") or "",
+        byline=meta.get("byline") or page.get("byline") or draft.byline or "",
+        contributors=draft.contributors,
+        credits=draft.credits,
+        paragraphs=tuple(Paragraph(b.kind, b.text) for b in draft.blocks),
+        removed=draft.removed,
         source=raw.source,
     )

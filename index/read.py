@@ -6,16 +6,27 @@ plain-text dumps). Reading never guesses metadata; the cleaner does that.
 """
 from __future__ import annotations
 
-import gzip
+import codecs
+import io
 import json
 import re
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-SUFFIXES = (".txt", ".html", ".htm", ".html.gz", ".htm.gz", ".jsonl")
+SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".txt.gz", ".html.gz", ".htm.gz", ".jsonl.gz")
+HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
 MANIFEST = "manifest.json"
 FEED_FIELDS = ("id", "url", "outlet", "section", "title", "published", "byline")
+
+
+#: The largest single article Lede reads, in bytes (a file, or one feed line). The
+#: longest real news pages are a few MB of HTML; anything larger is not an
+#: article, and cleaning it would hold many times its size in memory.
+MAX_ARTICLE_BYTES = 16 * 1024 * 1024
+#: The largest a .gz source may inflate to (bytes): a feed of many articles may be big, a zip bomb may not.
+MAX_INFLATED_BYTES = 1024 * 1024 * 1024
 
 
 class ReadError(Exception):
@@ -62,18 +73,57 @@ def find_sources(roots: list[Path]) -> list[tuple[Path, Path]]:
     return found
 
 
-def decode(data: bytes) -> str:
-    """Bytes to text: UTF-8 (with or without BOM) first, else cp1252, else Latin-1.
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_DECLARED = re.compile(rb"""<meta[^>]{0,200}?charset=["']?([A-Za-z0-9_.:-]{2,40})""", re.I)
 
-    Latin-1 maps every byte, so this never fails; cp1252 is tried before it
-    because scraped 'Latin-1' is almost always Windows text with curly quotes.
+
+def decode(data: bytes, declared: str | None = None) -> str:
+    """Bytes to text, never failing: a BOM's encoding, UTF-8, the declared charset, cp1252, Latin-1.
+
+    UTF-8 goes before the declared charset because pages often declare one
+    thing and send UTF-8. cp1252 is tried before Latin-1 because scraped
+    "Latin-1" is almost always Windows text with curly quotes; Latin-1 maps
+    every byte, so it always succeeds.
     """
-    for encoding in ("utf-8-sig", "cp1252"):
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                break
+    candidates = ["utf-8", declared, "cp1252"]
+    for encoding in candidates:
+        if not encoding:
+            continue
         try:
             return data.decode(encoding)
-        except UnicodeDecodeError:
+        except (UnicodeDecodeError, LookupError):
             pass
     return data.decode("latin-1")
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset an HTML page declares in its first 4 KB (``<meta charset>`` or http-equiv), if any."""
+    match = _DECLARED.search(data[:4096])
+    if not match:
+        return None
+    name = match.group(1).decode("ascii", "replace")
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes or many control characters in the first 4 KB (text files in a BOM'd UTF-16/32 are not binary)."""
+    head = data[:4096]
+    if any(head.startswith(bom) for bom, _ in _BOMS):
+        return False
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    return controls > max(8, len(head) // 50)
 
 
 def article_id(root: Path, path: Path) -> str:
@@ -99,27 +149,37 @@ def load_manifest(directory: Path) -> dict:
 
 def read_source(root: Path, path: Path) -> Iterator[RawArticle | ReadError]:
     """The raw articles in one file; problems are yielded as ReadError, never raised."""
+    name = path.name.lower()
+    is_feed = name.endswith((".jsonl", ".jsonl.gz"))
     try:
+        if not is_feed and not name.endswith(".gz") and path.stat().st_size > MAX_ARTICLE_BYTES:
+            yield ReadError(str(path), _too_large(path.stat().st_size))
+            return
         data = path.read_bytes()
     except OSError as exc:
         yield ReadError(str(path), exc.strerror or str(exc))
         return
-    name = path.name.lower()
     if name.endswith(".gz"):
         try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
+            data = inflate(data, MAX_INFLATED_BYTES if is_feed else MAX_ARTICLE_BYTES)
+        except (OSError, EOFError, zlib.error) as exc:
             yield ReadError(str(path), f"not a valid gzip file: {exc}")
             return
-    if b"\x00" in data[:4096]:
-        yield ReadError(str(path), "binary file (NUL bytes), not text")
+        except ValueError as exc:
+            yield ReadError(str(path), str(exc))
+            return
+    if looks_binary(data):
+        yield ReadError(str(path), "binary file (NUL or control bytes), not text")
         return
-    text = decode(data)
+    if is_feed:
+        if not data.strip():
+            yield ReadError(str(path), "empty file")
+        yield from read_feed(path, data)
+        return
+    is_html = name.endswith(HTML_SUFFIXES)
+    text = decode(data, declared_charset(data) if is_html else None)
     if not text.strip():
         yield ReadError(str(path), "empty file")
-        return
-    if name.endswith(".jsonl"):
-        yield from read_feed(path, text)
         return
     try:
         meta = dict(load_manifest(path.parent).get(path.name, {}))
@@ -127,23 +187,64 @@ def read_source(root: Path, path: Path) -> Iterator[RawArticle | ReadError]:
         yield exc
         meta = {}
     ident = str(meta.pop("id", "")) or article_id(root, path)
-    if name.endswith((".html", ".htm", ".html.gz", ".htm.gz")):
+    if is_html:
         yield RawArticle(id=ident, source=str(path), html=text, meta=meta)
     else:
         yield RawArticle(id=ident, source=str(path), text=text, meta=meta)
 
 
-def read_feed(path: Path, text: str) -> Iterator[RawArticle | ReadError]:
-    """JSON Lines: one article per line with id, url, outlet, section, title, published, byline, text or html."""
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
+def _too_large(size: int) -> str:
+    return (f"{size / 2**20:.0f} MB is larger than one article can be ({MAX_ARTICLE_BYTES // 2**20} MB): "
+            "split it into articles (e.g. a .jsonl feed, one per line)")
+
+
+def inflate(data: bytes, limit: int) -> bytes:
+    """gunzip, refusing (ValueError) to inflate past ``limit`` bytes."""
+    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    out = inflater.decompress(data, limit + 1)
+    if len(out) > limit:
+        raise ValueError(_too_large(len(out)) if limit == MAX_ARTICLE_BYTES
+                         else f"inflates to more than {limit // 2**20} MB: split it into smaller feeds")
+    if not inflater.eof:
+        raise EOFError("compressed file ended before the end-of-stream marker was reached")
+    return out
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _valid_unicode(value):
+    """Strings with lone surrogates (JSON allows "\\ud800") repaired to U+FFFD, so they can be encoded."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return _SURROGATE.sub("\ufffd", value)
+    return value
+
+
+def read_feed(path: Path, data: bytes) -> Iterator[RawArticle | ReadError]:
+    """JSON Lines: one article per line with id, url, outlet, section, title, published, byline, text or html.
+
+    Lines are decoded one at a time (any encoding, as ``decode``), so a bad
+    line is reported alone and a big feed is never copied whole.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    for number, raw_line in enumerate(io.BytesIO(data), 1):
+        if not raw_line.strip():
             continue
         where = f"{path}:{number}"
+        if len(raw_line) > MAX_ARTICLE_BYTES:
+            yield ReadError(where, _too_large(len(raw_line)))
+            continue
         try:
-            item = json.loads(line)
+            item = json.loads(decode(raw_line))
         except ValueError as exc:
             yield ReadError(where, f"invalid JSON: {exc}")
             continue
+        if isinstance(item, dict):
+            item = {key: _valid_unicode(value) for key, value in item.items() if key in FEED_FIELDS + ("text", "html")}
         if not isinstance(item, dict):
             yield ReadError(where, "a feed line must be a JSON object")
             continue

@@ -1,0 +1,59 @@
+"""Consent notices: cookie and tracking banners recognised by their wording.
+
+A notice names a tracking technology (cookies, trackers, personal data, a
+privacy policy) and addresses the reader about consent ("by clicking Accept
+you agree", "this website uses cookies", "withdraw your consent"). One
+paragraph that does both is a notice on its own (*strong*); a paragraph that
+names tracking with only one such signal, or a short heading ("Strictly
+Necessary Cookies"), is removed only as part of a banner, i.e. next to a
+notice. Quoted or reported speech about cookies is news and stays.
+"""
+from __future__ import annotations
+
+from . import rules
+
+
+def _signals(text: str) -> int:
+    """How many of consent language / reader address / site self-reference a text has."""
+    return (bool(rules.CONSENT_LANGUAGE.search(text)) + bool(rules.READER.search(text))
+            + bool(rules.SITE_SELF.search(text)))
+
+
+def _is_heading(text: str) -> bool:
+    return (len(text.split()) <= rules.CONSENT_HEADING_MAX_WORDS
+            and not rules.ends_sentence(text))
+
+
+def find_notices(texts: list[str]) -> set[int]:
+    """Indices of the paragraphs that belong to consent notices, in any position."""
+    strong, weak = set(), set()
+    for i, text in enumerate(texts):
+        lower = text.lower()
+        if not any(hint in lower for hint in rules.TRACKING_HINTS):
+            continue
+        if not rules.TRACKING.search(text) or rules.REPORTED_SPEECH.search(text):
+            continue
+        signals = _signals(text)
+        if signals >= 2:
+            strong.add(i)
+        elif signals == 1 or _is_heading(text):
+            weak.add(i)
+    found = set(strong)
+    # Grow banners outwards from strong paragraphs: tracking paragraphs with one
+    # signal, headings with tracking or consent words ("Manage preferences"),
+    # and any short heading sitting between two notice paragraphs.
+    changed = bool(found)
+    while changed:
+        changed = False
+        for i in range(len(texts)):
+            if i in found:
+                continue
+            before, after = i - 1 in found, i + 1 in found
+            if not (before or after):
+                continue
+            heading = _is_heading(texts[i])
+            if (i in weak or (heading and before and after)
+                    or (heading and (rules.TRACKING.search(texts[i]) or rules.CONSENT_LANGUAGE.search(texts[i])))):
+                found.add(i)
+                changed = True
+    return found
