@@ -1,4 +1,4 @@
-"""``python -m index``: rebuild, clean. A thin layer over the library: parse, call, report."""
+"""``python -m index``: rebuild, clean, status, rollback. A thin layer over the library: parse, call, report."""
 from __future__ import annotations
 
 import argparse
@@ -7,9 +7,10 @@ import os
 import sys
 from pathlib import Path
 
-from . import build, generations
+from . import build, generations, report, status
+from .progress import Progress, for_stream
 from .clean import clean
-from .read import ReadError, find_sources, read_source
+from .read import ReadError, read_source
 
 DEFAULT_INDEX_DIR = "var/index"
 
@@ -20,19 +21,46 @@ def default_index_dir() -> Path:
 
 def cmd_rebuild(args) -> int:
     sources = args.source or build.DEFAULT_SOURCES
+    progress = Progress() if args.quiet else for_stream(sys.stderr)
     try:
-        summary = build.rebuild(sources, args.index_dir)
-    except ReadError as exc:
-        print(f"error: {exc.path}: {exc.reason}", file=sys.stderr)
+        summary = build.rebuild(sources, args.index_dir, full=args.full, jobs=args.jobs, progress=progress)
+    except build.BuildFailed as exc:
+        if exc.summary is not None and not args.json:
+            for path, reason in exc.summary.skipped:
+                print(f"skipped {path}: {reason}")
+        print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(f"indexed {summary.indexed} articles into {args.index_dir}/{summary.generation} "
-          f"in {summary.seconds:.2f}s")
-    for outlet, count in sorted(summary.per_outlet.items()):
-        print(f"  {outlet}: {count}")
-    for reason, count in sorted(summary.removed_by_reason.items()):
-        print(f"  removed {count} × {reason}")
-    for path, reason in summary.skipped:
-        print(f"skipped {path}: {reason}")
+    except generations.GenerationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted — the live index is unchanged", file=sys.stderr)
+        return 130
+    if args.json:
+        print(json.dumps(summary.to_json(), ensure_ascii=False))
+    else:
+        print(report.render(summary, args.index_dir))
+    return 0
+
+
+def cmd_status(args) -> int:
+    try:
+        st = status.status(args.index_dir)
+    except generations.NoIndex as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(st, ensure_ascii=False) if args.json else status.render(st))
+    return 0
+
+
+def cmd_rollback(args) -> int:
+    try:
+        was, now = generations.rollback(args.index_dir)
+    except generations.GenerationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"rolled back {args.index_dir}: {now} is live again (was {was}; "
+          "`python -m index rollback` again to undo)")
     return 0
 
 
@@ -52,29 +80,66 @@ def cmd_clean(args) -> int:
             article = clean(item)
             if args.json:
                 print(json.dumps(article.to_json(), ensure_ascii=False))
-            else:
-                print(f"== {article.source}: {article.title}")
-                for p in article.paragraphs:
-                    print(f"  [{p.kind}] {p.text}")
-                for r in article.removed:
-                    print(f"  REMOVED ({r.reason}) {r.text}")
+                continue
+            print(f"== {article.source} (id {article.id})")
+            print(f"   title: {article.title or '(none)'}")
+            print(f"   outlet: {article.outlet} · section: {article.section} · published: {article.published or 'unknown'}")
+            for label, values in (("byline", [article.byline] if article.byline else []),
+                                  ("contributors", article.contributors), ("credits", article.credits)):
+                if values:
+                    print(f"   {label}: {'; '.join(values)}")
+            print(f"   kept {len(article.paragraphs)} paragraphs:")
+            for p in article.paragraphs:
+                print(f"  [{p.kind}] {p.text}")
+            print(f"   removed {len(article.removed)}:")
+            for r in article.removed:
+                print(f"  REMOVED ({r.reason}) {r.text}")
+            print()
     return status
 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m index", description="Build and inspect Lede's search index.")
     sub = p.add_subparsers(dest="command", required=True)
-    r = sub.add_parser("rebuild", help="build a new index generation from the sources and make it live")
+
+    def index_dir_option(cmd):
+        cmd.add_argument("--index-dir", type=Path, default=default_index_dir(), metavar="DIR",
+                         help=f"where the index lives (default: $LEDE_INDEX_DIR or {DEFAULT_INDEX_DIR})")
+
+    r = sub.add_parser("rebuild", help="bring the index up to date with the sources in a new generation, "
+                                       "and make it live")
     r.add_argument("--source", action="append", type=Path, metavar="PATH",
                    help="a file or directory to index (repeatable; default: seeds/)")
-    r.add_argument("--index-dir", type=Path, default=default_index_dir(), metavar="DIR",
-                   help=f"where the index lives (default: $LEDE_INDEX_DIR or {DEFAULT_INDEX_DIR})")
+    index_dir_option(r)
+    r.add_argument("--full", action="store_true",
+                   help="clean and index every source again, not only the ones that changed")
+    r.add_argument("--jobs", type=positive_int, default=None, metavar="N",
+                   help="worker processes that clean and index (default: one per core; 1 = in this process)")
+    r.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    r.add_argument("--quiet", action="store_true", help="no progress output on stderr")
     r.set_defaults(func=cmd_rebuild)
     c = sub.add_parser("clean", help="show what the cleaner keeps and removes")
     c.add_argument("files", nargs="+", metavar="FILE")
     c.add_argument("--json", action="store_true", help="one JSON object per article, one per line")
     c.set_defaults(func=cmd_clean)
+    st = sub.add_parser("status", help="the live generation: when built, documents per outlet and section, sources")
+    index_dir_option(st)
+    st.add_argument("--json", action="store_true", help="print the status as one JSON object")
+    st.set_defaults(func=cmd_status)
+    rb = sub.add_parser("rollback", help="make the previous generation live again")
+    index_dir_option(rb)
+    rb.set_defaults(func=cmd_rollback)
     return p
+
+
+def positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"--jobs must be a positive integer, not {value!r}")
+    return number
 
 
 def main(argv=None) -> int:

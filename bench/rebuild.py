@@ -1,0 +1,156 @@
+"""Benchmark of ``python -m index rebuild``: full, no-change and one-article-changed rebuilds.
+
+    python bench/corpus.py --synthetic 100000     # writes bench/out/real.jsonl and synthetic-100000.jsonl
+    python bench/rebuild.py                       # both feeds; --feed PATH (repeatable) for others
+
+Each rebuild runs as the real command in a subprocess, into a fresh index
+directory under a temporary folder. Reported per feed:
+
+- full rebuild: wall time, articles cleaned and indexed per second, CPU seconds
+  of the whole process tree (rebuild + its workers, from getrusage of waited-for
+  children: on a shared machine this is the steadier figure), peak RSS summed
+  over the process tree (sampled every 0.1 s with psutil) and the index size;
+- no change: a second rebuild with nothing changed, and its ratio to the full one;
+- one changed: the feed with one article's text edited (the feed is re-read and
+  re-hashed, one article cleaned and indexed), and its ratio to the full one.
+
+The machine's load average is printed with the table: timings taken while
+other work runs are slower, and only comparable within one run.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench" / "out"
+DEFAULT_FEEDS = [OUT / "real.jsonl", OUT / "synthetic-100000.jsonl"]
+SAMPLE_S = 0.1
+
+
+def tree_rss(proc: psutil.Process) -> int:
+    total = 0
+    try:
+        procs = [proc, *proc.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    for p in procs:
+        try:
+            total += p.memory_info().rss
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def run_rebuild(feed: Path, index_dir: Path, *extra: str) -> dict:
+    """Run one rebuild; its JSON summary plus wall seconds, tree CPU seconds and peak tree RSS."""
+    cmd = [sys.executable, "-m", "index", "rebuild", "--source", str(feed), "--index-dir", str(index_dir),
+           "--json", "--quiet", *extra]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    watched, peak = psutil.Process(proc.pid), 0
+    while proc.poll() is None:
+        peak = max(peak, tree_rss(watched))
+        time.sleep(SAMPLE_S)
+    out, err = proc.communicate()
+    wall = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise SystemExit(f"rebuild failed ({proc.returncode}): {' '.join(cmd)}\n{err}")
+    summary = json.loads(out)
+    summary.update(wall=wall, peak_rss=peak,
+                   cpu=(after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
+    return summary
+
+
+def dir_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def one_article_changed(feed: Path, target: Path) -> None:
+    """Copy ``feed`` with the text of its middle article edited."""
+    lines = feed.read_text(encoding="utf-8").splitlines(keepends=True)
+    middle = len(lines) // 2
+    item = json.loads(lines[middle])
+    item["text"] = (item.get("text") or "") + "\n\nThis paragraph was added by bench/rebuild.py."
+    lines[middle] = json.dumps(item, ensure_ascii=False) + "\n"
+    target.write_text("".join(lines), encoding="utf-8")
+
+
+def bench_feed(feed: Path, workdir: Path, jobs: str | None) -> dict:
+    extra = ("--jobs", jobs) if jobs else ()
+    copy = workdir / feed.name
+    shutil.copyfile(feed, copy)
+    index_dir = workdir / (feed.stem + "-index")
+    full = run_rebuild(copy, index_dir, "--full", *extra)
+    size = dir_size(index_dir / full["generation"])
+    same = run_rebuild(copy, index_dir, *extra)
+    assert same["mode"] == "unchanged", same["mode"]
+    one_article_changed(feed, copy)
+    one = run_rebuild(copy, index_dir, *extra)
+    return {"feed": feed.name, "articles": full["cleaned"], "documents": full["documents"],
+            "folded": full["counts"]["folded"], "full": full, "size": size, "same": same, "one": one}
+
+
+def table(rows: list[dict]) -> str:
+    head = ("feed", "articles", "docs", "full s", "art/s", "CPU s", "CPU ms/art", "peak RSS MB",
+            "index MB", "no-change s", "ratio", "1 changed s", "ratio")
+    body = []
+    for r in rows:
+        full, same, one = r["full"], r["same"], r["one"]
+        body.append((r["feed"], r["articles"], r["documents"], f"{full['wall']:.1f}",
+                     f"{r['articles'] / full['wall']:.0f}", f"{full['cpu']:.0f}",
+                     f"{1000 * full['cpu'] / max(r['articles'], 1):.1f}", f"{full['peak_rss'] / 2**20:.0f}",
+                     f"{r['size'] / 2**20:.0f}", f"{same['wall']:.2f}", f"{same['wall'] / full['wall']:.1%}",
+                     f"{one['wall']:.2f}", f"{one['wall'] / full['wall']:.1%}"))
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *body)]
+    fmt = lambda row: "| " + " | ".join(str(x).rjust(w) for x, w in zip(row, widths)) + " |"  # noqa: E731
+    return "\n".join([fmt(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(fmt, body)])
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--feed", action="append", type=Path, metavar="PATH",
+                   help="a JSON Lines feed (repeatable; default: bench/out/real.jsonl and synthetic-100000.jsonl)")
+    p.add_argument("--jobs", help="passed to rebuild --jobs (default: one worker per core)")
+    p.add_argument("--workdir", type=Path, help="where the indexes go (default: a temporary folder, removed after)")
+    args = p.parse_args(argv)
+    feeds = args.feed or [f for f in DEFAULT_FEEDS if f.exists()]
+    if not feeds:
+        raise SystemExit("no feed: run `python bench/corpus.py --synthetic 100000` first, or pass --feed PATH")
+    for feed in feeds:
+        if not feed.is_file():
+            raise SystemExit(f"--feed {feed}: no such file — run `python bench/corpus.py` to make it")
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="lede-bench-rebuild-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    load = os.getloadavg()[0]
+    rows = []
+    try:
+        for feed in feeds:
+            print(f"benchmarking {feed} …", file=sys.stderr, flush=True)
+            rows.append(bench_feed(feed, workdir, args.jobs))
+    finally:
+        if not args.workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print(f"python -m index rebuild on {os.cpu_count()} cores, load average {load:.1f} at start "
+          f"→ {os.getloadavg()[0]:.1f} at end")
+    print(table(rows))
+    for r in rows:
+        print(f"{r['feed']}: {r['folded']} identical articles folded; no-change rebuild mode "
+              f"{r['same']['mode']!r}; one-changed rebuild: {r['one']['counts']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""What the live generation holds: when it was built, how many documents, per outlet and section, from what.
+
+Counts come from the index itself (a facet count over every live document),
+not from the build's records, so ``status`` also shows that the generation
+opens and answers.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+
+from . import generations
+from . import schema as f
+from .sources import Inventory
+
+#: Sections listed by the text output before "… and N more" (``--json`` lists all).
+SECTIONS_SHOWN = 25
+
+
+def status(index_dir: Path) -> dict:
+    """The live generation's facts; raises generations.NoIndex when there is none."""
+    gen = generations.live_generation(index_dir)
+    info = json.loads((gen / generations.BUILD_INFO).read_text(encoding="utf-8"))
+    ix = whoosh_index.open_dir(str(gen))
+    with ix.searcher() as searcher:
+        results = searcher.search(wq.Every(), groupedby=[f.OUTLET, f.SECTION], limit=1)
+        outlets = {k: len(v) for k, v in results.groups(f.OUTLET).items()}
+        sections = {k: len(v) for k, v in results.groups(f.SECTION).items()}
+        documents = searcher.doc_count()
+    inventory = Inventory.load(gen)
+    previous = generations.previous_generation(index_dir)
+    summary = info.get("summary", {})
+    return {
+        "index_dir": str(index_dir),
+        "generation": gen.name,
+        "built_at": info.get("built_at"),
+        "mode": summary.get("mode"),
+        "seconds": summary.get("seconds"),
+        "documents": documents,
+        "per_outlet": dict(sorted(outlets.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "per_section": dict(sorted(sections.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "roots": info.get("sources", []),
+        "source_files": len(inventory.sources) if inventory else None,
+        "skipped": [{"path": p, "reason": r} for p, r in inventory.skipped()] if inventory else [],
+        "folded": sum(1 for i in inventory.items() if i.folded_into) if inventory else 0,
+        "previous": previous.name if previous else None,
+    }
+
+
+def render(st: dict) -> str:
+    lines = [
+        f"live generation: {st['index_dir']}/{st['generation']}",
+        f"built: {st['built_at']} ({st['mode']} rebuild, {st['seconds']}s)",
+        f"documents: {st['documents']}",
+        f"previous: {st['previous'] or 'none (rollback not available)'}",
+        "sources: " + ", ".join(st["roots"]) + (
+            f" ({st['source_files']} files; {len(st['skipped'])} skipped, {st['folded']} duplicates folded)"
+            if st["source_files"] is not None else ""),
+        "per outlet:",
+    ]
+    width = max([len(k) for k in st["per_outlet"]] + [len(k) for k in st["per_section"]] + [1])
+    lines.extend(f"  {k.ljust(width)} {v:>8}" for k, v in st["per_outlet"].items())
+    lines.append("per section:")
+    sections = list(st["per_section"].items())
+    lines.extend(f"  {k.ljust(width)} {v:>8}" for k, v in sections[:SECTIONS_SHOWN])
+    if len(sections) > SECTIONS_SHOWN:
+        lines.append(f"  … and {len(sections) - SECTIONS_SHOWN} more (all of them in --json)")
+    for item in st["skipped"]:
+        lines.append(f"skipped {item['path']}: {item['reason']}")
+    return "\n".join(lines)

@@ -1,0 +1,248 @@
+"""Indexing workers: each cleans raw articles and writes them into a Whoosh segment of its own.
+
+Whoosh's own ``MpWriter`` parallelises analysis only; cleaning would still
+run in the parent, and every document would be pickled twice. Here each
+worker process runs the whole per-article pipeline (clean → document → add to
+its own segment), so both cores share cleaning and analysis, and only raw
+articles in and small per-article records out cross process boundaries.
+
+The parent commits every worker's segment into the generation at once, the
+way ``MpWriter(multisegment=True)`` does: it uses the same private
+``SegmentWriter`` steps (``_lk=False`` sub-writers, ``_finalize_segment``),
+which is why Whoosh is pinned to 2.7.4.
+
+Workers die with the parent (``PR_SET_PDEATHSIG``, and a parent-pid check
+as a fallback), and close their copy of the rebuild lock, so a killed rebuild
+leaves neither orphans nor a held lock behind.
+"""
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import queue
+import signal
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.writing import SegmentWriter
+
+from .clean import clean
+from .document import to_document
+from .sources import text_key
+
+#: Memory for each worker's in-memory postings before it spills a sorted run to disk (Whoosh's limitmb).
+POOL_MB = 256
+#: Each finished segment is assembled into one compound file (Whoosh's default). Skipping that
+#: saves a copy of the segment, but then a truncated or garbled file is only noticed when a
+#: search reads it, not when the generation is opened (see tests/test_reliability_faults.py).
+COMPOUND = True
+#: Seconds a worker waits for work before checking that its parent is still alive.
+PARENT_CHECK_S = 1.0
+#: Seconds the parent waits for a worker's next message before checking the workers are alive.
+WORKER_CHECK_S = 0.5
+
+
+class WorkerFailed(Exception):
+    """A worker process died or could not write its segment; the build cannot be completed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of one raw article in a worker."""
+
+    seq: int
+    id: str
+    key: str = ""
+    outlet: str = ""
+    section: str = ""
+    removed: tuple[str, ...] = ()  # the reasons of the boilerplate the cleaner removed
+    worker: int = 0
+    docnum: int = -1  # in the worker's segment; -1 when not indexed
+    error: str = ""  # why it could not be cleaned
+
+
+class SegmentBuilder:
+    """Cleans articles and adds them to one new segment of the generation at ``generation``."""
+
+    def __init__(self, generation: Path, worker: int = 0):
+        ix = whoosh_index.open_dir(str(generation))
+        self.writer = SegmentWriter(ix, _lk=False, limitmb=POOL_MB, compound=COMPOUND)
+        self.worker = worker
+        self.count = 0
+
+    def add(self, batch) -> list[Outcome]:
+        """``batch``: (seq, RawArticle, raw hash) triples."""
+        out = []
+        for seq, raw, raw_hash in batch:
+            try:
+                article = clean(raw)
+                document = to_document(article, raw_hash)
+                key = text_key(article)
+            except Exception as exc:  # noqa: BLE001 — a cleaner bug on one input skips that input, not the build
+                out.append(Outcome(seq, raw.id, worker=self.worker,
+                                   error=f"could not be cleaned ({type(exc).__name__}: {exc})"))
+                continue
+            self.writer.add_document(**document)
+            out.append(Outcome(seq, article.id, key, article.outlet, article.section,
+                               tuple(r.reason for r in article.removed), self.worker, self.count))
+            self.count += 1
+        return out
+
+    def finish(self):
+        """The finished segment, or None when nothing was added."""
+        if not self.count:
+            self.writer._close_segment()
+            return None
+        return self.writer._finalize_segment()
+
+    def cancel(self) -> None:
+        self.writer._close_segment()
+
+
+def die_with_parent() -> None:
+    """Ask Linux to SIGKILL this process when its parent dies (best effort elsewhere)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _worker_main(worker, generation, tasks, results, close_fd, parent_pid):
+    if close_fd is not None:
+        os.close(close_fd)
+    die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C means
+    try:
+        builder = SegmentBuilder(generation, worker)
+        while True:
+            try:
+                batch = tasks.get(timeout=PARENT_CHECK_S)
+            except queue.Empty:
+                if os.getppid() != parent_pid:
+                    os._exit(1)
+                continue
+            if batch is None:
+                break
+            results.put(("batch", worker, builder.add(batch)))
+        results.put(("done", worker, builder.finish()))
+    except OSError as exc:  # a full disk, a vanished directory: raised again in the parent
+        results.put(("oserror", worker, (exc.errno, exc.strerror or str(exc))))
+    except BaseException as exc:  # noqa: BLE001 — reported to the parent, which fails the build
+        traceback.print_exc()
+        results.put(("failed", worker, f"{type(exc).__name__}: {exc}"))
+
+
+class InProcess:
+    """The same protocol as Workers, in this process (``--jobs 1``, and for profiling)."""
+
+    def __init__(self, generation: Path):
+        self.builder = SegmentBuilder(generation)
+        self.ready: list[Outcome] = []
+
+    def submit(self, batch) -> None:
+        self.ready.extend(self.builder.add(batch))
+
+    def collect(self) -> list[Outcome]:
+        ready, self.ready = self.ready, []
+        return ready
+
+    def finish(self):
+        """(outcomes not yet collected, {worker: segment or None})."""
+        return self.collect(), {0: self.builder.finish()}
+
+    def abort(self) -> None:
+        """Best effort: the generation is deleted next, so a failure to close is of no consequence."""
+        try:
+            self.builder.cancel()
+        except OSError:
+            pass
+
+
+class Workers:
+    """``jobs`` worker processes fed batches of raw articles through a bounded queue."""
+
+    def __init__(self, generation: Path, jobs: int, close_fd: int | None = None):
+        ctx = multiprocessing.get_context("fork")
+        self.tasks = ctx.Queue(maxsize=jobs * 3)
+        self.results = ctx.Queue()
+        self.ready: list[Outcome] = []
+        self.segments: dict[int, object] = {}
+        self.procs = [
+            ctx.Process(target=_worker_main, name=f"lede-index-{n}", daemon=True,
+                        args=(n, str(generation), self.tasks, self.results, close_fd, os.getpid()))
+            for n in range(jobs)
+        ]
+        for proc in self.procs:
+            proc.start()
+
+    def submit(self, batch) -> None:
+        while True:
+            try:
+                self.tasks.put(batch, timeout=WORKER_CHECK_S)
+                return
+            except queue.Full:
+                self._receive(block=True)
+
+    def collect(self) -> list[Outcome]:
+        self._receive(block=False)
+        ready, self.ready = self.ready, []
+        return ready
+
+    def finish(self, on_progress=None):
+        """Tell the workers to finish; returns (outcomes not yet collected, {worker: segment or None})."""
+        for _ in self.procs:
+            self.tasks.put(None)
+        while len(self.segments) < len(self.procs):
+            self._receive(block=True)
+            if on_progress:
+                on_progress(self.collect())
+        for proc in self.procs:
+            proc.join()
+        ready, self.ready = self.ready, []
+        return ready, self.segments
+
+    def abort(self) -> None:
+        for proc in self.procs:
+            if proc.is_alive():
+                proc.kill()
+        for proc in self.procs:
+            proc.join()
+
+    def _receive(self, block: bool) -> None:
+        """Take every message waiting; with ``block``, first wait until there is at least one."""
+        while True:
+            try:
+                message = self.results.get(timeout=WORKER_CHECK_S) if block else self.results.get_nowait()
+            except queue.Empty:
+                dead = self._dead_without_result()
+                if dead is None:
+                    if block:
+                        continue
+                    return
+                try:  # a worker that exited may have left its last message in the pipe
+                    message = self.results.get(timeout=WORKER_CHECK_S)
+                except queue.Empty:
+                    raise WorkerFailed(f"indexing worker {dead} died (exit code "
+                                       f"{self.procs[dead].exitcode})") from None
+            self._handle(*message)
+            block = False
+
+    def _handle(self, kind: str, worker: int, payload) -> None:
+        if kind == "batch":
+            self.ready.extend(payload)
+        elif kind == "done":
+            self.segments[worker] = payload
+        elif kind == "oserror":
+            raise OSError(*payload)
+        else:
+            raise WorkerFailed(f"indexing worker {worker} failed: {payload}")
+
+    def _dead_without_result(self) -> int | None:
+        for n, proc in enumerate(self.procs):
+            if n not in self.segments and not proc.is_alive():
+                return n
+        return None

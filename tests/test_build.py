@@ -1,0 +1,208 @@
+"""Rebuilds on real indexes in tmp_path: incremental by default, --full, folding, skips, failures."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+
+import pytest
+from whoosh import index as whoosh_index
+
+from feeds import answers, ids, write_feed, write_text_sources
+from index import build, generations
+from index.sources import INVENTORY
+
+TEXTS = {
+    "one.txt": "Embassy besieged\n\nProtesters stormed the embassy compound on Tuesday.\n",
+    "two.txt": "Markets fall\n\nShares fell sharply as oil prices rose.\n",
+    "three.txt": "Storm hits coast\n\nA storm flooded the river valley overnight.\n",
+    "four.txt": "Court rules on vote\n\nThe court upheld the election result.\n",
+}
+
+
+def file_digests(path):
+    return {p.name: hashlib.md5(p.read_bytes()).hexdigest() for p in path.iterdir() if p.is_file()}
+
+
+@pytest.fixture
+def src(tmp_path):
+    directory = tmp_path / "src"
+    write_text_sources(directory, TEXTS)
+    return directory
+
+
+def test_incremental_rebuild_adds_updates_and_removes_only_what_changed(src, tmp_path):
+    index_dir = tmp_path / "ix"
+    first = build.rebuild([src], index_dir)
+    assert (first.mode, first.documents, first.indexed) == ("full", 4, 4)
+    old_gen = generations.live_generation(index_dir)
+    before = file_digests(old_gen)
+
+    (src / "one.txt").write_text("Embassy besieged\n\nProtesters stormed the embassy compound and set fires.\n")
+    (src / "two.txt").unlink()
+    (src / "five.txt").write_text("Bridge opens\n\nThe new bridge over the harbour opened.\n")
+    second = build.rebuild([src], index_dir)
+
+    assert second.mode == "incremental" and second.made_live
+    assert (second.count("indexed"), second.count("updated"), second.count("removed"),
+            second.count("unchanged")) == (1, 1, 1, 2)
+    assert second.cleaned == 2  # only the new and the changed file were cleaned
+    assert (second.sources_read, second.sources_vanished) == (2, 1)
+    assert ids(index_dir) == {"one", "three", "four", "five"}
+    assert answers(index_dir, "fires")[1][0][0] == "one"
+    assert answers(index_dir, "harbour")[1][0][0] == "five"
+    assert answers(index_dir, "shares")[1] == []
+    with whoosh_index.open_dir(str(generations.live_generation(index_dir))).searcher() as searcher:
+        assert "set fires" in searcher.document(id="one")["body"]  # the new version, not the deleted one
+    # The previous generation, whose files the new one shares, is untouched and still answers as before.
+    assert file_digests(old_gen) == before
+    assert generations.previous_generation(index_dir) == old_gen
+
+
+def test_nothing_changed_makes_no_generation_and_says_so(src, tmp_path):
+    index_dir = tmp_path / "ix"
+    (src / "empty.txt").write_text("")
+    build.rebuild([src], index_dir)
+    live = generations.live_generation(index_dir)
+    again = build.rebuild([src], index_dir)
+    assert (again.mode, again.made_live, again.generation) == ("unchanged", False, live.name)
+    assert (again.documents, again.count("unchanged"), again.cleaned) == (4, 4, 0)
+    assert again.skipped == [(str(src / "empty.txt"), "empty file")]
+    assert generations.live_generation(index_dir) == live
+
+
+def test_a_source_with_the_same_size_and_mtime_is_not_read_until_full(src, tmp_path):
+    index_dir = tmp_path / "ix"
+    build.rebuild([src], index_dir)
+    path = src / "three.txt"
+    st = path.stat()
+    path.write_text(path.read_text().replace("flooded", "drowned"))  # same length
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert build.rebuild([src], index_dir).mode == "unchanged"
+    assert answers(index_dir, "drowned")[1] == []
+    full = build.rebuild([src], index_dir, full=True)
+    assert (full.mode, full.why, full.cleaned) == ("full", "--full", 4)
+    assert answers(index_dir, "drowned")[1][0][0] == "three"
+
+
+def test_a_touched_source_with_the_same_content_is_unchanged(src, tmp_path):
+    index_dir = tmp_path / "ix"
+    build.rebuild([src], index_dir)
+    os.utime(src / "four.txt", ns=(1, 1))
+    assert build.rebuild([src], index_dir).mode == "unchanged"
+
+
+def test_a_changed_manifest_updates_the_articles_it_describes(src, tmp_path):
+    index_dir = tmp_path / "ix"
+    build.rebuild([src], index_dir)
+    manifest = json.loads((src / "manifest.json").read_text())
+    manifest["two.txt"]["outlet"] = "CNBC"
+    (src / "manifest.json").write_text(json.dumps(manifest))
+    s = build.rebuild([src], index_dir)
+    assert (s.cleaned, s.per_outlet["CNBC"]["updated"], s.count("unchanged")) == (1, 1, 3)
+
+
+def test_one_changed_line_of_a_feed_is_the_only_article_cleaned_again(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    items = write_feed(feed, 12)
+    index_dir = tmp_path / "ix"
+    assert build.rebuild([feed], index_dir).documents == 12
+    items[5]["text"] += "\n\nThe embassy issued a statement."
+    del items[9]
+    feed.write_text("".join(json.dumps(i) + "\n" for i in items))
+    s = build.rebuild([feed], index_dir)
+    assert (s.cleaned, s.count("updated"), s.count("removed"), s.count("unchanged")) == (1, 1, 1, 10)
+    assert "a00009" not in ids(index_dir) and len(ids(index_dir)) == 11
+
+
+def test_identical_articles_are_indexed_once_and_the_copy_takes_over_when_the_original_goes(src, tmp_path):
+    index_dir = tmp_path / "ix"
+    write_text_sources(src, {**TEXTS, "copy.txt": TEXTS["one.txt"], "zz-copy.txt": TEXTS["one.txt"]})
+    s = build.rebuild([src], index_dir)
+    assert s.documents == 4 and s.folded == [("one", "copy"), ("zz-copy", "copy")]
+    assert s.per_outlet["The Telegraph"]["folded"] == 2
+    assert ids(index_dir) == {"copy", "two", "three", "four"}
+
+    (src / "copy.txt").unlink()
+    s = build.rebuild([src], index_dir)
+    assert s.documents == 4 and s.count("removed") == 1 and len(s.folded) == 1
+    assert ids(index_dir) == {"one", "two", "three", "four"}
+    assert answers(index_dir, "compound")[1][0][0] == "one"
+
+
+def test_a_repeated_id_is_skipped_with_its_reason(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    items = write_feed(feed, 3)
+    twin = {**items[0], "text": "A different story about the harbour bridge."}
+    with feed.open("a") as fh:
+        fh.write(json.dumps(twin) + "\n")
+    s = build.rebuild([feed], tmp_path / "ix")
+    assert s.documents == 3
+    assert s.skipped == [(f"{feed}:4", f"duplicate id 'a00000': already indexed from {feed}:1")]
+
+
+def test_unreadable_sources_are_skipped_with_path_and_reason_and_the_rest_indexed(src, tmp_path):
+    (src / "empty.txt").write_text("")
+    (src / "binary.txt").write_bytes(b"\x00\x01\x02 not text")
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text('{"id": "f1", "text": "The embassy reopened."}\nnot json\n{"id": "f2"}\n')
+    s = build.rebuild([src, feed], tmp_path / "ix")
+    assert s.documents == 5 and s.made_live
+    reasons = dict(s.skipped)
+    assert reasons[str(src / "empty.txt")] == "empty file"
+    assert reasons[str(src / "binary.txt")].startswith("binary file")
+    assert reasons[f"{feed}:2"].startswith("invalid JSON")
+    assert reasons[f"{feed}:3"] == "needs a 'text' or 'html' string"
+
+
+def test_a_missing_source_fails_and_the_live_generation_keeps_serving(src, tmp_path):
+    index_dir = tmp_path / "ix"
+    build.rebuild([src], index_dir)
+    live, before = generations.live_generation(index_dir), answers(index_dir)
+    with pytest.raises(build.BuildFailed, match="no such file or directory — check the --source"):
+        build.rebuild([src, tmp_path / "gone"], index_dir)
+    assert generations.live_generation(index_dir) == live and answers(index_dir) == before
+    assert sorted(p.name for p in index_dir.glob("gen-*")) == [live.name]
+
+
+def test_sources_that_all_fail_make_nothing_live(src, tmp_path):
+    index_dir = tmp_path / "ix"
+    build.rebuild([src], index_dir)
+    live = generations.live_generation(index_dir)
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "empty.txt").write_text("")
+    with pytest.raises(build.BuildFailed, match="no article could be indexed") as failure:
+        build.rebuild([bad], index_dir)
+    assert failure.value.summary.skipped == [(str(bad / "empty.txt"), "empty file")]
+    assert generations.live_generation(index_dir) == live
+    assert sorted(p.name for p in index_dir.glob("gen-*")) == [live.name]
+
+
+def test_stale_cleaning_forces_a_full_rebuild(src, tmp_path):
+    """The live inventory's code fingerprint no longer matches (as after editing the cleaner)."""
+    index_dir = tmp_path / "ix"
+    build.rebuild([src], index_dir)
+    path = generations.live_generation(index_dir) / INVENTORY
+    data = json.loads(path.read_text())
+    data["fingerprint"] = "cleaner-of-yesterday"
+    path.write_text(json.dumps(data))
+    s = build.rebuild([src], index_dir)
+    assert s.mode == "full" and "cleaner" in s.why and s.cleaned == 4
+
+
+def test_a_second_rebuild_fails_at_once_while_one_holds_the_lock(src, tmp_path):
+    index_dir = tmp_path / "ix"
+    with generations.exclusive(index_dir):
+        with pytest.raises(generations.RebuildRunning, match=f"pid {os.getpid()} holds"):
+            build.rebuild([src], index_dir)
+    assert build.rebuild([src], index_dir).made_live
+
+
+def test_in_process_and_worker_builds_index_the_same(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    write_feed(feed, 40)
+    one = build.rebuild([feed], tmp_path / "one", jobs=1)
+    two = build.rebuild([feed], tmp_path / "two", jobs=2)
+    assert one.documents == two.documents == 40
+    assert answers(tmp_path / "one", "summit") == answers(tmp_path / "two", "summit")
