@@ -1,10 +1,17 @@
-"""Document stage: a cleaned Article becomes the fields of one Whoosh document."""
+"""Document stage: a cleaned Article becomes the fields of one Whoosh document.
+
+Besides the article's own text, it derives what search needs cheaply at query
+time: analysed copies of outlet and section (for ``outlet:telegraph``), month
+and day keys of the publication date (facets and filters), the unstemmed word
+list for did-you-mean, and a near-duplicate sketch of the body.
+"""
 from __future__ import annotations
 
 import hashlib
 import json
 from datetime import datetime
 
+from . import fingerprint
 from . import schema as f
 from .article import Article
 
@@ -23,16 +30,22 @@ def parse_date(value: str | None) -> datetime | None:
 
 
 def to_document(article: Article, source_hash: str = "") -> dict:
+    body = article.text("body", "subhead", "list")
+    captions = article.text("caption")
     doc = {
         f.ID: article.id,
         f.URL: article.url,
         f.OUTLET: article.outlet,
         f.SECTION: article.section,
+        f.OUTLET_TEXT: article.outlet,
+        f.SECTION_TEXT: article.section,
         f.TITLE: article.title,
-        f.BODY: article.text("body", "subhead", "list"),
-        f.CAPTIONS: article.text("caption"),
+        f.BODY: body,
+        f.CAPTIONS: captions,
         f.BYLINE: article.byline,
         f.CONTRIBUTORS: "; ".join(article.contributors),
+        f.SPELL: "\n".join((article.title, body, captions)),
+        f.FINGERPRINT: fingerprint.sketch(body),
         f.SOURCE: article.source,
         f.HASH: source_hash,
         f.ARTICLE: json.dumps(article.to_json(), ensure_ascii=False),
@@ -40,4 +53,6 @@ def to_document(article: Article, source_hash: str = "") -> dict:
     published = parse_date(article.published)
     if published is not None:
         doc[f.PUBLISHED] = published
+        doc[f.MONTH] = published.strftime("%Y-%m")
+        doc[f.DAY] = published.strftime("%Y-%m-%d")
     return doc

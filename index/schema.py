@@ -1,17 +1,38 @@
 """The index schema, defined once; ``search/`` imports its field names from here.
 
-Analysis folds case, accents and curly quotes, and stems English, so that
-``Iran’s`` finds ``Iran's`` and ``protesters`` finds ``protester``.
+Analysis is a chain of stages, each a small filter:
+
+    tokenize (words, keeping ``tear-gas`` and ``Iran's`` whole)
+    → fold curly quotes → split hyphenated words into their parts, and also
+    index the joined form (``tear-gas`` is found by ``tear gas``, ``"tear gas"``
+    and ``teargas``) → drop the English possessive (``Iran's`` → ``iran``)
+    → fold case and accents → drop stop words → stem (English).
+
+The ``spell`` field runs the same chain without stemming and stop words: it
+is the word list that did-you-mean draws real, unstemmed words from.
 """
 from __future__ import annotations
 
-from whoosh import fields
-from whoosh.analysis import CharsetFilter, Filter, RegexTokenizer, LowercaseFilter, StemFilter, StopFilter
+from whoosh import columns, fields
+from whoosh.analysis import CharsetFilter, Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis import STOP_WORDS
 from whoosh.support.charset import accent_map
 
-# Curly quotes and apostrophes are folded to straight ones before tokenizing.
-QUOTE_FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u02bc": "'"})
-TOKEN_PATTERN = r"\w+(?:['\u2019]\w+)*"
+# Curly quotes and apostrophes are folded to straight ones (in documents and queries).
+QUOTE_FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u02bc": "'",
+                            "\u2032": "'", "\u00b4": "'", "\u201e": '"', "\u00ab": '"', "\u00bb": '"'})
+APOSTROPHES = "'\u2019\u2018\u02bc"
+HYPHENS = "-\u2010\u2011"
+# A word: letters/digits, with inner apostrophes (Iran's) and inner hyphens (tear-gas) kept together.
+TOKEN_PATTERN = r"\w+(?:[%s]\w+)*(?:[%s]\w+(?:[%s]\w+)*)*" % (APOSTROPHES, HYPHENS, APOSTROPHES)
+POSSESSIVES = ("'s", "'")  # English possessive endings, dropped before stemming
+STEM_LANGUAGE = "en"  # Snowball English; None: Whoosh's Porter (Snowball scored higher in bench/relevance.py)
+STOP_MIN_SIZE = 2  # words shorter than this many characters are dropped (Whoosh default)
+# Whoosh's English stop words, minus those that carry meaning in news: "US" the country, "May" the month.
+STOP_WORDS_KEPT = frozenset({"us", "may", "tbd"})
+STOP_LIST = frozenset(STOP_WORDS) - STOP_WORDS_KEPT
+# Stop words keep their positions (renumber=False) so phrases never match across a removed word
+# and the joined form of a hyphenated word stays at its first part's position.
 
 
 class QuoteFoldFilter(Filter):
@@ -23,38 +44,122 @@ class QuoteFoldFilter(Filter):
             yield t
 
 
-def text_analyzer():
-    return (
-        RegexTokenizer(TOKEN_PATTERN)
-        | QuoteFoldFilter()
-        | LowercaseFilter()
-        | CharsetFilter(accent_map)
-        | StopFilter()
-        | StemFilter()
-    )
+class HyphenFilter(Filter):
+    """Splits ``tear-gas`` into ``tear`` and ``gas`` (consecutive positions, their own offsets).
+
+    When indexing it also emits the joined word ``teargas`` at the first part's
+    position, spanning the whole word, so all three spellings meet. At query
+    time only the parts are emitted, so a hyphenated query word becomes a
+    phrase of its parts (see MULTITOKEN_QUERY).
+    """
+
+    def __call__(self, tokens):
+        shift = 0
+        for t in tokens:
+            text = t.text
+            if not any(h in text for h in HYPHENS):
+                if shift and t.positions:
+                    t.pos += shift
+                yield t
+                continue
+            start = t.startchar if t.chars else None
+            base = t.pos + shift if t.positions else None
+            parts, offset = [], 0
+            for piece in _split_hyphens(text):
+                parts.append((piece, offset))
+                offset += len(piece) + 1
+            end = t.endchar if t.chars else None
+            if t.mode == "index":
+                t.text = "".join(p for p, _ in parts)
+                if base is not None:
+                    t.pos = base
+                yield t
+            for i, (piece, off) in enumerate(parts):
+                t.text = piece
+                if base is not None:
+                    t.pos = base + i
+                if start is not None:
+                    t.startchar, t.endchar = start + off, start + off + len(piece)
+                yield t
+            if start is not None:
+                t.startchar, t.endchar = start, end
+            shift += len(parts) - 1
+
+
+def _split_hyphens(text: str) -> list[str]:
+    for h in HYPHENS[1:]:
+        text = text.replace(h, "-")
+    return [p for p in text.split("-") if p]
+
+
+class PossessiveFilter(Filter):
+    """Drops the English possessive ending so ``Iran's`` and ``Iran’s`` index as ``iran``."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            text = t.text
+            for ending in POSSESSIVES:
+                if text.endswith(ending) and len(text) > len(ending):
+                    t.text = text[: -len(ending)]
+                    break
+            yield t
+
+
+def text_analyzer(stem: bool = True):
+    chain = (RegexTokenizer(TOKEN_PATTERN) | QuoteFoldFilter() | HyphenFilter() | PossessiveFilter()
+             | LowercaseFilter() | CharsetFilter(accent_map))
+    if stem:
+        chain = chain | StopFilter(stoplist=STOP_LIST, minsize=STOP_MIN_SIZE, renumber=False) | StemFilter(lang=STEM_LANGUAGE)
+    return chain
+
+
+def exact_analyzer_words(text: str) -> list[str]:
+    """The unstemmed words of ``text`` as the ``spell`` field indexes them (for did-you-mean)."""
+    return [t.text for t in text_analyzer(stem=False)(text, mode="query")]
 
 
 # Field names, for the search side.
 ID, URL, OUTLET, SECTION, TITLE, BODY, CAPTIONS = "id", "url", "outlet", "section", "title", "body", "captions"
 BYLINE, CONTRIBUTORS, PUBLISHED, SOURCE, HASH, ARTICLE = (
     "byline", "contributors", "published", "source", "hash", "article")
+# Analysed copies of outlet and section, so `outlet:telegraph` works in the query language.
+OUTLET_TEXT, SECTION_TEXT = "outlet_text", "section_text"
+# Exact keys of the publication date, for facets and filters: "2020-01" and "2020-01-01".
+MONTH, DAY = "month", "day"
+# Unstemmed words of title, body and captions: the did-you-mean vocabulary.
+SPELL = "spell"
+# Near-duplicate sketch of the body (see index/fingerprint.py), a column only.
+FINGERPRINT = "fingerprint"
 
-TITLE_BOOST = 2.0
+TITLE_BOOST = 2.0  # index time: a title word's frequency counts double (see search/parse.FIELD_BOOSTS)
+# A hyphenated query word becomes a phrase of its parts: `tear-gas` finds "tear gas" and "tear-gas".
+MULTITOKEN_QUERY = "phrase"
 
 
 def build_schema() -> fields.Schema:
     analyzer = text_analyzer()
+    words = text_analyzer(stem=False)
+
+    def text(**kw):
+        return fields.TEXT(analyzer=analyzer, multitoken_query=MULTITOKEN_QUERY, **kw)
+
     return fields.Schema(
-        id=fields.ID(stored=True, unique=True),
+        id=fields.ID(stored=True, unique=True, sortable=True),
         url=fields.STORED(),
         outlet=fields.ID(stored=True, sortable=True),
         section=fields.ID(stored=True, sortable=True),
-        title=fields.TEXT(analyzer=analyzer, stored=True, field_boost=TITLE_BOOST, chars=True),
-        body=fields.TEXT(analyzer=analyzer, stored=True, chars=True),
-        captions=fields.TEXT(analyzer=analyzer, stored=True, chars=True),
-        byline=fields.TEXT(analyzer=analyzer, stored=True),
-        contributors=fields.TEXT(analyzer=analyzer, stored=True),
+        outlet_text=text(),
+        section_text=text(),
+        title=text(stored=True, field_boost=TITLE_BOOST, chars=True),
+        body=text(stored=True, chars=True),
+        captions=text(stored=True, chars=True),
+        byline=text(stored=True),
+        contributors=text(stored=True),
         published=fields.DATETIME(stored=True, sortable=True),
+        month=fields.ID(sortable=True),
+        day=fields.ID(sortable=True),
+        spell=fields.TEXT(analyzer=words, phrase=False),  # read whole by search/suggest.py, not Whoosh's corrector
+        fingerprint=fields.COLUMN(columns.VarBytesColumn()),
         source=fields.ID(stored=True),
         hash=fields.ID(stored=True),
         article=fields.STORED(),  # the cleaned Article as JSON, for the article page

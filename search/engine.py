@@ -1,97 +1,216 @@
 """The search engine: one per process, reading the live index generation.
 
-Stages of a search: parse the query (parse.py) → apply filters as filter
-queries → run it → count facets → highlight the hits (highlight.py).
+Stages of a search: parse the query (parse.py) → turn filters into a set of
+allowed documents (filter queries, cached per searcher) → find every
+matching document (exact total, facet counts) → rank the page's worth of
+them (BM25F, or by date) → add partial matches when the full ones do not
+fill a page (partial.py) → fold near-duplicates (collapse.py) → highlight
+the page's hits (highlight.py) → suggest a spelling (suggest.py).
 
-The Whoosh searcher is opened lazily, on first use, so that each forked web
-worker opens its own, and it is reopened when a new generation goes live.
+Results are cached per (request, generation) in a small LRU, so a repeated
+query costs a dictionary lookup.
 """
 from __future__ import annotations
 
+import heapq
 import json
 import threading
 import time
-from collections import Counter
+from collections import OrderedDict
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from whoosh import index as whoosh_index
 from whoosh import query as wq
 
-from index import generations
 from index import schema as f
 
-from . import highlight
-from .errors import IndexUnavailable
+from . import facets, highlight
+from .collapse import Group, collapse, sketch_reader
+from .errors import BadQuery
+from .live import LiveIndex, LiveTracker
+from .matching import matching_docs
 from .parse import parse_query
+from .partial import relax
 from .request import SearchRequest
-from .results import FacetValue, Hit, Results
+from .results import Hit, Results
+from .suggest import SUGGEST_BELOW, suggest
 
-FACET_FIELDS = (f.OUTLET, f.SECTION)
+CACHE_SIZE = 512  # cached responses per process
+COLLAPSE_OVERFETCH = 3  # rank this many times the hits a page needs, so folded duplicates still leave a full page
+SNIPPET_FIELDS = (f.BODY, f.CAPTIONS)
 
 
 class Engine:
     def __init__(self, index_dir: Path):
         self.index_dir = Path(index_dir)
-        self._lock = threading.Lock()
-        self._generation: str | None = None
-        self._searcher = None
+        self._tracker = LiveTracker(self.index_dir)
+        self._cache: OrderedDict = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     # -- lifecycle -------------------------------------------------------
+    def live(self) -> LiveIndex:
+        """The live generation as this process sees it (raises IndexUnavailable when there is none)."""
+        return self._tracker.current()
+
+    def close(self) -> None:
+        """Close this process's searchers (the engine reopens one if used again)."""
+        self._tracker.close()
+
     def searcher(self):
-        """The searcher for the live generation, reopened when CURRENT points elsewhere."""
-        try:
-            gen = generations.live_generation(self.index_dir)
-        except generations.NoIndex as exc:
-            raise IndexUnavailable(str(exc)) from None
-        if gen.name != self._generation:
-            with self._lock:
-                if gen.name != self._generation:
-                    try:
-                        ix = whoosh_index.open_dir(str(gen))
-                        searcher = ix.searcher()
-                    except Exception as exc:  # a corrupt or half-deleted generation
-                        raise IndexUnavailable(
-                            f"the index at {gen} cannot be opened ({exc}) — "
-                            "run `python -m index rebuild`") from None
-                    old, self._searcher, self._generation = self._searcher, searcher, gen.name
-                    if old is not None:
-                        old.close()
-        return self._searcher
+        return self.live().searcher
 
     def health(self) -> dict:
-        searcher = self.searcher()
-        return {"status": "ok", "documents": searcher.doc_count(), "generation": self._generation}
+        live = self.live()
+        return {"status": "ok", "documents": live.doc_count, "generation": live.generation}
 
     # -- queries ---------------------------------------------------------
     def search(self, request: SearchRequest) -> Results:
+        """Ranked, faceted, highlighted results for ``request``; raises BadQuery or IndexUnavailable.
+
+        ``total`` is the number of documents matching the whole query and
+        filters — every one of them, including near-duplicates folded into
+        another hit's ``also_in`` and excluding partial matches (counted in
+        ``partial_total``). Facets count the same documents plus, when partial
+        matches are shown, those.
+        """
         started = time.perf_counter()
-        searcher = self.searcher()
-        query = parse_query(request.q, searcher.schema, match=request.match) if request.q else wq.Every()
-        filt = build_filter(request)
-        sortedby, reverse = None, False
-        if request.sort in ("newest", "oldest"):
-            sortedby, reverse = f.PUBLISHED, request.sort == "newest"
-        results = searcher.search_page(query, request.page, pagelen=request.per_page, filter=filt,
-                                       sortedby=sortedby, reverse=reverse, terms=True)
-        highlight.configure(results.results)
-        hits = tuple(self._hit(h) for h in results)
-        facets = count_facets(searcher, query, filt)
+        live = self.live()
+        key = (request, live.generation)
+        with self._cache_lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+        if cached is not None:
+            return replace(cached, took_ms=_ms(started))
+        results = self._search(live, request, started)
+        with self._cache_lock:
+            self._cache[key] = results
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return results
+
+    def _search(self, live: LiveIndex, request: SearchRequest, started: float) -> Results:
+        searcher = live.searcher
+        query = parse_query(request.q, live.schema, request.match) if request.q else None
+        allowed = self._allowed(live, request)
+        if query is None:
+            matched = set(allowed) if allowed is not None else live.all_docs()
+        else:
+            matched = matching_docs(query, live.terms)
+            if allowed is not None:
+                matched &= allowed
+        loose, partial_docs = None, set()
+        if query is not None and request.match == "all" and len(matched) < request.per_page:
+            loose = relax(query)
+            if loose is not None:
+                partial_docs = matching_docs(loose, live.terms) - matched
+                if allowed is not None:
+                    partial_docs &= allowed
+
+        page_end = request.page * request.per_page
+        groups = self._rank(live, request, query, matched, allowed, loose, partial_docs, page_end)
+        page = groups[page_end - request.per_page:page_end]
+        hits = self._hits(live, query, page, partial_docs)
+        shown = matched | partial_docs if partial_docs else matched
+        if query is None:  # browsing: the same facets for every page and sort, so count them once
+            facet_counts = live.memo(("facets", self._filter_key(request), request.single_month),
+                                     lambda: facets.count_facets(live.ordinals, shown, request.single_month))
+        else:
+            facet_counts = facets.count_facets(live.ordinals, shown, request.single_month)
+        suggestion = None
+        if query is not None and len(matched) < SUGGEST_BELOW:
+            suggestion = suggest(live.words(), searcher.reader(), request.q)
         return Results(
-            query=request.q, total=results.total, page=request.page, per_page=request.per_page,
-            took_ms=round((time.perf_counter() - started) * 1000, 2), hits=hits, facets=facets,
+            query=request.q, total=len(matched), page=request.page, per_page=request.per_page,
+            took_ms=_ms(started), hits=hits,
+            facets=facet_counts,
+            suggestion=suggestion, partial_total=len(partial_docs),
         )
 
-    def _hit(self, hit) -> Hit:
-        published = hit.get(f.PUBLISHED)
-        snippets = highlight.snippets(hit, f.BODY) or highlight.snippets(hit, f.CAPTIONS)
-        return Hit(
-            id=hit[f.ID], title=hit.get(f.TITLE, ""), title_html=highlight.title_html(hit, f.TITLE),
-            outlet=hit.get(f.OUTLET, ""), section=hit.get(f.SECTION, ""),
-            published=published.date().isoformat() if published else None,
-            url=hit.get(f.URL, ""), byline=hit.get(f.BYLINE, ""),
-            score=round(float(hit.score or 0.0), 4), snippets=tuple(snippets),
-        )
+    def _allowed(self, live: LiveIndex, request: SearchRequest) -> set | None:
+        for param, field, values in (("outlet", f.OUTLET, request.outlets), ("section", f.SECTION, request.sections)):
+            known = live.ordinals[field].index
+            for value in values:
+                if value not in known:
+                    raise BadQuery(f"unknown {param} {value!r} — use a value listed in the {param} facet", param)
+        filt = build_filter(request)
+        if filt is None:
+            return None
+        return live.filter_docs(self._filter_key(request), lambda: set(live.searcher.docs_for_query(filt)))
+
+    @staticmethod
+    def _filter_key(request: SearchRequest) -> tuple:
+        return (request.outlets, request.sections, request.date_from, request.date_to, request.published)
+
+    def _rank(self, live, request, query, matched, allowed, loose, partial_docs, page_end) -> list[Group]:
+        """Hits up to ``page_end`` in order: full matches, then partial ones; grouped when collapsing."""
+        overfetch = COLLAPSE_OVERFETCH if request.collapse else 1
+        need = page_end * overfetch
+        sketch_of = sketch_reader(live.fingerprints if request.collapse else None)
+        while True:
+            order = self._order(live, request, query, matched, need, restrict=allowed is not None)
+            if len(order) < need and partial_docs:
+                order += self._order(live, request, loose, partial_docs, need - len(order))
+            groups = collapse([d for d, _ in order], sketch_of) if request.collapse else [
+                Group(d, frozenset()) for d, _ in order]
+            scores = dict(order)
+            for g in groups:
+                g.score = scores[g.docnum]
+            exhausted = len(order) < need
+            if len(groups) >= page_end or exhausted:
+                return groups
+            need *= 2
+
+    def _order(self, live, request, query, docs, limit, restrict=True) -> list[tuple[int, float]]:
+        """The best ``limit`` of ``docs`` as (docnum, score): BM25F for relevance, date for newest/oldest.
+
+        ``docs`` must be the query's matches; ``restrict=False`` says they are all of them (no filter),
+        which spares Whoosh a set lookup per match. Ties are broken by article id, so equal scores or
+        dates always list in the same order.
+        """
+        if not docs or limit <= 0:
+            return []
+        id_rank = live.ordinals[f.ID].by_doc
+        if request.sort == "relevance" and query is not None:
+            results = live.searcher.search(query, limit=limit, filter=docs if restrict else None)
+            return sorted(((d, s) for s, d in results.top_n), key=lambda ds: (-ds[1], id_rank[ds[0]]))
+        rank = live.oldest_rank if request.sort == "oldest" else live.newest_rank
+        return [(d, 0.0) for d in heapq.nsmallest(limit, docs, key=rank.__getitem__)]
+
+    def _hits(self, live: LiveIndex, query, groups: list[Group], partial_docs: set) -> tuple[Hit, ...]:
+        searcher = live.searcher
+        docnums = [g.docnum for g in groups]
+        terms = highlight.positive_terms(query, searcher.reader()) if query is not None else set()
+        spans = {name: highlight.match_spans(searcher, terms, name, docnums)
+                 for name in (f.TITLE, *SNIPPET_FIELDS)}
+        outlets = live.ordinals[f.OUTLET]
+        hits = []
+        for g in groups:
+            d = g.docnum
+            stored = searcher.stored_fields(d)
+            snippets = []
+            for name in SNIPPET_FIELDS:
+                snippets += highlight.snippets(stored.get(name) or "", spans[name][d],
+                                               top=highlight.MAX_SNIPPETS - len(snippets))
+            if not snippets:
+                opening = highlight.lead(stored.get(f.BODY) or stored.get(f.CAPTIONS) or "")
+                snippets = [opening] if opening else []
+            title = stored.get(f.TITLE) or ""
+            own = stored.get(f.OUTLET, "")
+            also_in = tuple(dict.fromkeys(
+                outlets.values[outlets.by_doc[m]] for m in g.members
+                if outlets.by_doc[m] != facets.NONE and outlets.values[outlets.by_doc[m]] != own))
+            published = stored.get(f.PUBLISHED)
+            hits.append(Hit(
+                id=stored[f.ID], title=title, title_html=highlight.mark(title, spans[f.TITLE][d]),
+                outlet=own, section=stored.get(f.SECTION, ""),
+                published=published.date().isoformat() if published else None,
+                url=stored.get(f.URL, ""), byline=stored.get(f.BYLINE, ""),
+                score=round(float(getattr(g, "score", 0.0) or 0.0), 4), snippets=tuple(snippets),
+                also_in=also_in, partial=d in partial_docs,
+            ))
+        return tuple(hits)
 
     def article(self, article_id: str) -> dict | None:
         fields = self.searcher().document(id=article_id)
@@ -99,11 +218,14 @@ class Engine:
 
 
 def build_filter(request: SearchRequest):
+    """The request's filters as one Whoosh query: OR within a field, AND across fields (None: no filter)."""
     parts = []
     if request.outlets:
         parts.append(wq.Or([wq.Term(f.OUTLET, v) for v in request.outlets]))
     if request.sections:
         parts.append(wq.Or([wq.Term(f.SECTION, v) for v in request.sections]))
+    if request.published:
+        parts.append(wq.Or([wq.Term(f.DAY if len(v) == 10 else f.MONTH, v) for v in request.published]))
     if request.date_from or request.date_to:
         start = datetime.combine(request.date_from, datetime.min.time()) if request.date_from else None
         end = (datetime.combine(request.date_to, datetime.min.time()) + timedelta(days=1, microseconds=-1)
@@ -112,12 +234,5 @@ def build_filter(request: SearchRequest):
     return wq.And(parts) if parts else None
 
 
-def count_facets(searcher, query, filt) -> dict:
-    """Counts per outlet and section over every matching document (first cut: walks stored fields)."""
-    counts = {name: Counter() for name in FACET_FIELDS}
-    for docnum in searcher.search(query, filter=filt, limit=None, scored=False).docs():
-        stored = searcher.stored_fields(docnum)
-        for name in FACET_FIELDS:
-            counts[name][stored.get(name, "")] += 1
-    return {name: tuple(FacetValue(v, n) for v, n in sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
-            for name, c in counts.items()}
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 2)

@@ -6,6 +6,7 @@ the rule it broke.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,6 +18,8 @@ MAX_QUERY_LENGTH = 500  # characters
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 DEFAULT_PER_PAGE = 10
+# A `published` facet value, usable as a filter: a month (2020-01) or a day (2020-01-31).
+PUBLISHED_VALUE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,18 @@ class SearchRequest:
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
     collapse: bool = True
+    published: tuple[str, ...] = ()  # months "2020-01" and/or days "2020-01-31", combined with OR
+
+    @property
+    def single_month(self) -> str | None:
+        """The month ("2020-01") this request is confined to, if it is: the published facet then lists days."""
+        months = {v[:7] for v in self.published}
+        if len(months) == 1:
+            return months.pop()
+        if not self.published and self.date_from and self.date_to and (
+                self.date_from.year, self.date_from.month) == (self.date_to.year, self.date_to.month):
+            return self.date_from.isoformat()[:7]
+        return None
 
     @classmethod
     def from_params(cls, get, getlist) -> "SearchRequest":
@@ -53,6 +68,7 @@ class SearchRequest:
             page=_int(get("page"), "page", 1, 1, MAX_PAGE),
             per_page=_int(get("per_page"), "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
             collapse=_bool(get("collapse"), "collapse", True),
+            published=tuple(_published(v) for v in getlist("published") if v),
         )
 
 
@@ -83,6 +99,17 @@ def _date(value, name):
         return date.fromisoformat(value)
     except (TypeError, ValueError):
         raise BadQuery(f"{name} must be a date in the form YYYY-MM-DD", name) from None
+
+
+def _published(value):
+    value = value.strip()
+    if PUBLISHED_VALUE.match(value):
+        try:
+            date.fromisoformat(value if len(value) == 10 else value + "-01")
+            return value
+        except ValueError:
+            pass
+    raise BadQuery(f"published must be a month (YYYY-MM) or a day (YYYY-MM-DD), got {value!r}", "published")
 
 
 def _bool(value, name, default):

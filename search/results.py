@@ -36,6 +36,7 @@ class Results:
     hits: tuple[Hit, ...] = ()
     facets: dict = field(default_factory=dict)  # name → tuple[FacetValue, ...]
     suggestion: str | None = None
+    partial_total: int = 0  # documents matching most but not all words (listed after the full matches)
 
     def to_json(self) -> dict:
         data = asdict(self)

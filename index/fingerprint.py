@@ -1,0 +1,52 @@
+"""Near-duplicate sketches: a cheap fingerprint of an article's text, stored per document.
+
+The same story syndicated by several outlets has largely identical text. Its
+word shingles (runs of SHINGLE_WORDS words) are hashed and the SKETCH_SIZE
+smallest hashes kept (a bottom-k MinHash sketch). Two sketches estimate the
+Jaccard similarity of the two texts' shingle sets; the search side treats
+articles at or above DUPLICATE_SIMILARITY as one story. Computing a sketch is
+one hash per word, cheap enough for the indexer.
+"""
+from __future__ import annotations
+
+import heapq
+import re
+import struct
+import zlib
+
+SHINGLE_WORDS = 4  # words per shingle
+SKETCH_SIZE = 16  # hashes kept per document
+DUPLICATE_SIMILARITY = 0.5  # estimated Jaccard similarity at which two texts are one story
+MIN_WORDS = 12  # texts shorter than this get no sketch (too little text to call duplicates)
+
+_WORD = re.compile(r"\w+")
+
+
+def sketch(text: str) -> bytes:
+    """The bottom-k sketch of ``text`` as bytes (empty for texts too short to compare)."""
+    words = _WORD.findall(text.lower())
+    if len(words) < MIN_WORDS:
+        return b""
+    shingles = {" ".join(words[i:i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
+    hashes = {zlib.crc32(s.encode("utf-8")) for s in shingles}
+    smallest = heapq.nsmallest(SKETCH_SIZE, hashes)
+    return struct.pack(">%dI" % len(smallest), *smallest)
+
+
+def unpack(data: bytes) -> frozenset[int]:
+    if not data:
+        return frozenset()
+    return frozenset(struct.unpack(">%dI" % (len(data) // 4), data))
+
+
+def similarity(a: frozenset[int], b: frozenset[int]) -> float:
+    """Estimated Jaccard similarity of two unpacked sketches (0.0 when either is empty)."""
+    if not a or not b:
+        return 0.0
+    union_bottom = heapq.nsmallest(SKETCH_SIZE, a | b)
+    shared = sum(1 for h in union_bottom if h in a and h in b)
+    return shared / len(union_bottom)
+
+
+def is_duplicate(a: frozenset[int], b: frozenset[int]) -> bool:
+    return similarity(a, b) >= DUPLICATE_SIMILARITY

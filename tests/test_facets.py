@@ -1,0 +1,70 @@
+"""Facet counts from in-memory ordinals: per outlet, section and published month/day, deletions honoured."""
+import pytest
+
+from articles import article, build_index, delete
+from search import Engine, SearchRequest
+
+DOCS = [
+    article("1", "Flood warning", "River flood in the north.", outlet="Alpha", section="UK", published="2020-01-02"),
+    article("2", "Flood defences", "New flood barriers.", outlet="Alpha", section="UK", published="2020-01-02"),
+    article("3", "Flood relief", "Aid after the flood.", outlet="Beta", section="World", published="2020-01-20"),
+    article("4", "Flood insurance", "Premiums rise after flood.", outlet="Beta", section="Business",
+            published="2020-02-11"),
+    article("5", "Drought", "No rain for months.", outlet="Gamma", section="World", published=None),
+]
+
+
+def facet(results, name):
+    return [(v.value, v.count) for v in results.facets[name]]
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    index_dir = tmp_path_factory.mktemp("facets")
+    build_index(index_dir, DOCS, segments=2)
+    return Engine(index_dir)
+
+
+def test_counts_for_the_query(engine):
+    results = engine.search(SearchRequest(q="flood", collapse=False))
+    assert facet(results, "outlet") == [("Alpha", 2), ("Beta", 2)]  # by count, ties by name
+    assert facet(results, "section") == [("UK", 2), ("Business", 1), ("World", 1)]
+    assert facet(results, "published") == [("2020-01", 3), ("2020-02", 1)]  # months, in date order
+
+
+def test_counts_follow_the_filters_and_every_value_works_as_a_filter(engine):
+    results = engine.search(SearchRequest(q="flood", outlets=("Beta",)))
+    assert facet(results, "outlet") == [("Beta", 2)]
+    assert facet(results, "section") == [("Business", 1), ("World", 1)]
+    for name, param in (("outlet", "outlets"), ("section", "sections"), ("published", "published")):
+        for value in engine.search(SearchRequest(q="flood")).facets[name]:
+            narrowed = engine.search(SearchRequest(q="flood", **{param: (value.value,)}))
+            assert narrowed.total == value.count
+
+
+def test_within_one_month_the_published_facet_lists_days(engine):
+    results = engine.search(SearchRequest(q="flood", published=("2020-01",)))
+    assert facet(results, "published") == [("2020-01-02", 2), ("2020-01-20", 1)]
+    import datetime
+    ranged = engine.search(SearchRequest(q="flood", date_from=datetime.date(2020, 1, 1),
+                                         date_to=datetime.date(2020, 1, 31)))
+    assert facet(ranged, "published") == [("2020-01-02", 2), ("2020-01-20", 1)]
+
+
+def test_empty_query_counts_everything_and_undated_articles_have_no_month(engine):
+    results = engine.search(SearchRequest())
+    assert results.total == 5
+    assert facet(results, "outlet") == [("Alpha", 2), ("Beta", 2), ("Gamma", 1)]
+    assert sum(n for _, n in facet(results, "published")) == 4
+
+
+def test_deleted_documents_are_not_counted(tmp_path):
+    gen = build_index(tmp_path, DOCS, segments=2)
+    delete(gen, "2", "3")
+    engine = Engine(tmp_path)
+    results = engine.search(SearchRequest(q="flood"))
+    assert results.total == 2
+    assert facet(results, "outlet") == [("Alpha", 1), ("Beta", 1)]
+    assert facet(results, "section") == [("Business", 1), ("UK", 1)]
+    assert facet(results, "published") == [("2020-01", 1), ("2020-02", 1)]
+    assert facet(engine.search(SearchRequest()), "outlet") == [("Alpha", 1), ("Beta", 1), ("Gamma", 1)]
