@@ -112,8 +112,8 @@ def server(seed_index, tmp_path_factory):
     srv.stop()
 
 
-@pytest.fixture(scope="session")
-def browser():
+def chrome(*, javascript: bool = True):
+    """Real headless Chromium through chromedriver (Debian's packages; `make test` installs them)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -126,7 +126,24 @@ def browser():
                  "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--window-size=1280,900"):
         options.add_argument(flag)
+    if not javascript:
+        options.add_argument("--blink-settings=scriptEnabled=false")
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
     drv = webdriver.Chrome(service=Service(executable_path=driver), options=options)
     drv.set_page_load_timeout(30)
+    return drv
+
+
+@pytest.fixture(scope="session")
+def browser():
+    drv = chrome()
+    yield drv
+    drv.quit()
+
+
+@pytest.fixture(scope="session")
+def browser_without_js():
+    """A second Chromium with JavaScript switched off: the page must work without it."""
+    drv = chrome(javascript=False)
     yield drv
     drv.quit()

@@ -2,11 +2,16 @@
 
 Settings (defaults, then ``LEDE_*`` environment variables, then test_config):
 
-INDEX_DIR   where the index lives (``LEDE_INDEX_DIR``; default ``var/index``)
+INDEX_DIR   where the index lives (``LEDE_INDEX_DIR``; default ``var/index``). The
+            engine resolves the live generation on every request, so a rebuild is
+            picked up without restarting.
+
+gunicorn's own settings (workers, threads, timeouts, logs) are in web/gunicorn.conf.py.
 """
 from __future__ import annotations
 
 import os
+from datetime import date
 
 from flask import Flask
 
@@ -21,10 +26,23 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     app.config["INDEX_DIR"] = str(app.config["INDEX_DIR"])
     app.extensions["lede_engine"] = Engine(app.config["INDEX_DIR"])
+    app.jinja_env.filters["longdate"] = long_date
 
-    from . import api, errors, pages
+    from . import api, errors, pages, security
 
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     errors.init_app(app)
+    security.init_app(app)
     return app
+
+
+def long_date(value: str | None) -> str:
+    """``2020-01-01`` → ``1 Jan 2020``; anything else unchanged (empty for None)."""
+    if not value:
+        return ""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return value
+    return f"{day.day} {day:%b %Y}"

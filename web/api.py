@@ -1,15 +1,34 @@
-"""The JSON API: /api/search, /api/articles/<id>, /healthz."""
+"""The JSON API: /api/search, /api/articles/<id>, /healthz, /api/openapi.json.
+
+Views only validate (through ``search.SearchRequest``), call the engine and
+serialise; every failure becomes the one error shape in errors.py.
+"""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, request
+from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from search import IndexUnavailable, SearchRequest
 
+from . import openapi
+from .ids import plausible_id
+
 bp = Blueprint("api", __name__)
+
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 def engine():
     return current_app.extensions["lede_engine"]
+
+
+def find_article(article_id: str) -> dict:
+    """The article's JSON, or a 404 naming the id (shortened: ids in URLs can be long)."""
+    article = engine().article(article_id) if plausible_id(article_id) else None
+    if article is None:
+        shown = article_id if len(article_id) <= 80 else article_id[:80] + "…"
+        abort(404, description=f"no article with id {shown!r}")
+    return article
 
 
 @bp.get("/api/search")
@@ -20,10 +39,7 @@ def api_search():
 
 @bp.get("/api/articles/<path:article_id>")
 def api_article(article_id: str):
-    article = engine().article(article_id)
-    if article is None:
-        abort(404, description=f"no article with id {article_id!r}")
-    return jsonify(article)
+    return jsonify(find_article(article_id))
 
 
 @bp.get("/healthz")
@@ -34,6 +50,21 @@ def healthz():
         return jsonify({"status": "unavailable", "message": exc.message}), 503
 
 
-@bp.route("/api/<path:anything>")
+@bp.get("/api/openapi.json")
+def openapi_document():
+    return jsonify(openapi.document())
+
+
+@bp.route("/api", defaults={"anything": ""}, methods=ALL_METHODS)
+@bp.route("/api/<path:anything>", methods=ALL_METHODS)
 def api_not_found(anything: str):
-    abort(404, description=f"no API endpoint at /api/{anything}")
+    """Any other /api/ URL: 405 if a real endpoint lives there (wrong method), else 404."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    try:
+        rule, _ = adapter.match(method="GET", return_rule=True)
+    except (NotFound, MethodNotAllowed):
+        rule = None
+    if rule is not None and rule.endpoint != request.endpoint:
+        raise MethodNotAllowed(valid_methods=sorted(rule.methods or ()),
+                               description=f"{request.method} is not allowed on {request.path}; use GET")
+    abort(404, description=f"no API endpoint at {request.path} — see /api/openapi.json")

@@ -1,10 +1,50 @@
-"""gunicorn settings for Lede (see the Procfile). Workers only read the index."""
+"""gunicorn settings for Lede (the Procfile passes this file with --config).
+
+Every setting can be changed through the environment; the README lists them.
+Workers only read the index, and the engine resolves the live generation on each
+request, so `python -m index rebuild` is picked up without a restart.
+"""
 import multiprocessing
 import os
 
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
-timeout = 30
-graceful_timeout = 10
-accesslog = "-"
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise SystemExit(f"{name} must be a whole number, got {value!r}") from None
+    if number < 1:
+        raise SystemExit(f"{name} must be at least 1, got {number}")
+    return number
+
+
+# Searching is CPU-bound Python, so one process per core uses the machine;
+# more processes than cores only adds memory (each holds its own searcher).
+workers = env_int("WEB_CONCURRENCY", multiprocessing.cpu_count())
+# Threads per worker. 1 = gunicorn's sync worker. More (the gthread worker) lets a
+# worker keep answering while another request waits on the network or disk.
+threads = env_int("LEDE_THREADS", 1)
+worker_class = "gthread" if threads > 1 else "sync"
+
+timeout = env_int("LEDE_TIMEOUT", 30)  # seconds a worker may spend on one request before it is restarted
+graceful_timeout = env_int("LEDE_GRACEFUL_TIMEOUT", 10)  # seconds to finish requests on shutdown
+keepalive = env_int("LEDE_KEEPALIVE", 5)  # seconds an idle keep-alive connection stays open (gthread)
+# A query may be 500 characters; percent-encoded UTF-8 needs up to 12 bytes each.
+limit_request_line = 8190  # bytes, gunicorn's maximum
+
+accesslog = "-"  # stdout
 errorlog = "-"
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+loglevel = os.environ.get("LEDE_LOG_LEVEL", "info")
+
 preload_app = False  # each worker opens its own Whoosh searcher after the fork
+
+
+def post_worker_init(worker):
+    """Never serve with Flask's debug mode, whatever FLASK_DEBUG or LEDE_DEBUG say."""
+    app = getattr(worker, "wsgi", None)
+    if app is not None and hasattr(app, "debug"):
+        app.debug = False
