@@ -2,8 +2,8 @@
 
 Stages of a search: parse the query (parse.py) → turn filters into a set of
 allowed documents (filter queries, cached per searcher) → find every
-matching document (exact total, facet counts) → rank the page's worth of
-them (BM25F, or by date) → add partial matches when the full ones do not
+matching document (exact total, facet counts) and rank the page's worth of
+them (BM25F: both in one scored pass; or by date) → add partial matches when the full ones do not
 fill a page (partial.py) → fold near-duplicates (collapse.py) → highlight
 the page's hits (highlight.py) → suggest a spelling (suggest.py).
 
@@ -21,6 +21,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from whoosh import collectors
 from whoosh import query as wq
 
 from index import schema as f
@@ -60,6 +61,15 @@ class Engine:
     def searcher(self):
         return self.live().searcher
 
+    def warm(self) -> None:
+        """Open the live generation and load what its first search would otherwise wait for.
+
+        Called once per web worker after the fork (gunicorn.conf.py), so the first request does not
+        pay for opening the searcher (~0.5 s with facet ordinals) and reading the did-you-mean
+        vocabulary (~1 s on the real corpus). Raises IndexUnavailable when there is no index yet.
+        """
+        self.live().words()
+
     def health(self) -> dict:
         live = self.live()
         return {"status": "ok", "documents": live.doc_count, "generation": live.generation}
@@ -94,8 +104,12 @@ class Engine:
         searcher = live.searcher
         query = parse_query(request.q, live.schema, request.match) if request.q else None
         allowed = self._allowed(live, request)
+        page_end = request.page * request.per_page
+        scored = None  # every match's score, when one scored pass found the matches
         if query is None:
             matched = set(allowed) if allowed is not None else live.all_docs()
+        elif request.sort == "relevance":
+            matched, scored = self._scored_pass(live, query, allowed)
         else:
             matched = matching_docs(query, live.terms)
             if allowed is not None:
@@ -108,8 +122,7 @@ class Engine:
                 if allowed is not None:
                     partial_docs &= allowed
 
-        page_end = request.page * request.per_page
-        groups = self._rank(live, request, query, matched, allowed, loose, partial_docs, page_end)
+        groups = self._rank(live, request, query, matched, allowed, loose, partial_docs, page_end, scored)
         page = groups[page_end - request.per_page:page_end]
         hits = self._hits(live, query, page, partial_docs)
         shown = matched | partial_docs if partial_docs else matched
@@ -143,13 +156,49 @@ class Engine:
     def _filter_key(request: SearchRequest) -> tuple:
         return (request.outlets, request.sections, request.date_from, request.date_to, request.published)
 
-    def _rank(self, live, request, query, matched, allowed, loose, partial_docs, page_end) -> list[Group]:
-        """Hits up to ``page_end`` in order: full matches, then partial ones; grouped when collapsing."""
+    def _scored_pass(self, live, query, allowed) -> tuple[set, list[tuple[float, int]]]:
+        """Every document ``query`` matches within ``allowed``, with its score: (docnums, [(score, docnum)]).
+
+        One walk over the postings gives the exact total, the facet counts and any page's ranking
+        (``_best``), so collapsing that needs a longer ranking never searches again. Block-quality
+        skipping is off, or matches that cannot reach the top would go uncounted.
+        """
+        if allowed is not None and not allowed:  # Whoosh reads an empty allow set as "no filter"
+            return set(), []
+        every = _ScoreEvery()
+        collector = collectors.FilterCollector(every, allow=allowed) if allowed is not None else every
+        live.searcher.search_with_collector(query, collector)
+        return {d for _, d in every.items}, every.items
+
+    @staticmethod
+    def _best(live, scored: list[tuple[float, int]], limit: int) -> list[tuple[int, float]]:
+        """The best ``limit`` of (score, docnum) pairs as (docnum, score), equal scores in article-id order."""
+        top = heapq.nlargest(limit, scored)
+        if top and len(top) == limit:  # matches tied with the last one may rank above it by id
+            cutoff = top[-1][0]
+            top = [sd for sd in top if sd[0] > cutoff] + [sd for sd in scored if sd[0] == cutoff]
+        return Engine._ranked(live, top)[:limit]
+
+    @staticmethod
+    def _ranked(live, top_n) -> list[tuple[int, float]]:
+        """Whoosh's (score, docnum) pairs as (docnum, score), best first, equal scores in article-id order."""
+        id_rank = live.ordinals[f.ID].by_doc
+        return sorted(((d, s) for s, d in top_n), key=lambda ds: (-ds[1], id_rank[ds[0]]))
+
+    def _rank(self, live, request, query, matched, allowed, loose, partial_docs, page_end,
+              scored=None) -> list[Group]:
+        """Hits up to ``page_end`` in order: full matches, then partial ones; grouped when collapsing.
+
+        ``scored``: every full match's (score, docnum) from ``_scored_pass``, ranked here without searching.
+        """
         overfetch = COLLAPSE_OVERFETCH if request.collapse else 1
         need = page_end * overfetch
         sketch_of = sketch_reader(live.fingerprints if request.collapse else None)
         while True:
-            order = self._order(live, request, query, matched, need, restrict=allowed is not None)
+            if scored is not None:
+                order = self._best(live, scored, need)
+            else:
+                order = self._order(live, request, query, matched, need, restrict=allowed is not None)
             if len(order) < need and partial_docs:
                 order += self._order(live, request, loose, partial_docs, need - len(order))
             groups = collapse([d for d, _ in order], sketch_of) if request.collapse else [
@@ -171,10 +220,9 @@ class Engine:
         """
         if not docs or limit <= 0:
             return []
-        id_rank = live.ordinals[f.ID].by_doc
         if request.sort == "relevance" and query is not None:
             results = live.searcher.search(query, limit=limit, filter=docs if restrict else None)
-            return sorted(((d, s) for s, d in results.top_n), key=lambda ds: (-ds[1], id_rank[ds[0]]))
+            return self._ranked(live, results.top_n)
         rank = live.oldest_rank if request.sort == "oldest" else live.newest_rank
         return [(d, 0.0) for d in heapq.nsmallest(limit, docs, key=rank.__getitem__)]
 
@@ -215,6 +263,24 @@ class Engine:
     def article(self, article_id: str) -> dict | None:
         fields = self.searcher().document(id=article_id)
         return json.loads(fields[f.ARTICLE]) if fields else None
+
+
+class _ScoreEvery(collectors.ScoredCollector):
+    """Keeps every match as (score, docnum) in ``items``, unsorted: ``Engine._best`` picks a page's worth.
+
+    ``replace=0``: Whoosh would otherwise swap in pruned matchers that skip low-scoring matches.
+    No block-quality skipping either (ScoredCollector's default).
+    """
+
+    def __init__(self):
+        super().__init__(replace=0)
+
+    def _collect(self, global_docnum, score):
+        self.items.append((score, global_docnum))
+        return 0 - score
+
+    def results(self):
+        return self._results(sorted(self.items, key=lambda sd: (-sd[0], sd[1])))
 
 
 def build_filter(request: SearchRequest):

@@ -44,7 +44,17 @@ preload_app = False  # each worker opens its own Whoosh searcher after the fork
 
 
 def post_worker_init(worker):
-    """Never serve with Flask's debug mode, whatever FLASK_DEBUG or LEDE_DEBUG say."""
+    """Never serve with Flask's debug mode, whatever FLASK_DEBUG or LEDE_DEBUG say; warm the engine.
+
+    Warming runs after the fork, in the worker (a searcher must not be shared across processes),
+    so its first request does not wait for the searcher and did-you-mean vocabulary to load.
+    """
     app = getattr(worker, "wsgi", None)
     if app is not None and hasattr(app, "debug"):
         app.debug = False
+    engine = getattr(app, "extensions", {}).get("lede_engine")
+    if engine is not None:
+        try:
+            engine.warm()
+        except Exception as exc:  # no index yet, or a broken one: requests report it; the worker must start
+            worker.log.warning("index not warmed: %s", getattr(exc, "message", exc))
