@@ -21,6 +21,8 @@ from . import generations
 from . import schema as f
 from .progress import Progress
 from .read import ReadError, find_sources, read_source
+from .clean import clean
+from .document import to_document
 from .report import Summary
 from .schema import build_schema
 from .sources import Inventory, Item, Plan, SourceRecord, item_hash, pipeline_fingerprint, plan
@@ -140,6 +142,9 @@ class Build:
         self.pending: dict[int, tuple[str, str, str]] = {}  # seq → (source key, where, raw hash)
         self.kept: list[tuple[Item, str]] = []  # unchanged articles of re-read sources, with their source
         self.outcomes = []
+        self.raws: dict[int, object] = {}  # seq → RawArticle, until its outcome arrives
+        self.held: dict[int, object] = {}  # seq → RawArticle a worker held back (Outcome.held)
+        self.readd: list[tuple[object, str]] = []  # held articles to index after all: (raw, raw hash)
 
     def run(self) -> Summary:
         generation = generations.new_generation(self.index_dir)
@@ -203,6 +208,10 @@ class Build:
 
     def _progressed(self, outcomes) -> None:
         self.outcomes.extend(outcomes)
+        for o in outcomes:
+            raw = self.raws.pop(o.seq, None)
+            if o.held:
+                self.held[o.seq] = raw
         if outcomes:
             self.progress.advance(len(outcomes))
 
@@ -230,6 +239,7 @@ class Build:
                     kept += 1
                     continue
                 self.pending[seq] = (todo.key, raw.source, raw_hash)
+                self.raws[seq] = raw
                 batch.append((seq, raw, raw_hash))
                 seq += 1
                 if len(batch) >= BATCH:
@@ -271,15 +281,19 @@ class Build:
             s.cleaned += 1
             s.removed_by_reason.update(o.removed)
             if o.id in taken_ids:
-                losers[o.worker].append(o.docnum)
+                if not o.held:
+                    losers[o.worker].append(o.docnum)
                 record.skipped.append((where, f"duplicate id {o.id!r}: already indexed from {taken_ids[o.id]}"))
                 continue
             if o.key in taken_keys:
-                losers[o.worker].append(o.docnum)
+                if not o.held:
+                    losers[o.worker].append(o.docnum)
                 record.items.append(Item(o.id, raw_hash, o.key, o.outlet, o.section, taken_keys[o.key]))
                 s.folded.append((o.id, taken_keys[o.key]))
                 s.per_outlet[o.outlet]["folded"] += 1
                 continue
+            if o.held:
+                self.readd.append((self.held[o.seq], raw_hash))
             taken_ids[o.id], taken_keys[o.key] = where, o.id
             record.items.append(Item(o.id, raw_hash, o.key, o.outlet, o.section))
             s.per_outlet[o.outlet]["updated" if o.id in old_ids else "indexed"] += 1
@@ -301,6 +315,8 @@ class Build:
         try:
             for ident in to_delete:
                 writer.delete_by_term(f.ID, ident)
+            for raw, raw_hash in self.readd:
+                writer.add_document(**to_document(clean(raw), raw_hash))
             final = writer._merge_segments(None, None, None)
             for worker, segment in sorted(segments.items()):
                 if segment is None:

@@ -44,7 +44,7 @@ def to_document(article: Article, source_hash: str = "") -> dict:
         f.CAPTIONS: captions,
         f.BYLINE: article.byline,
         f.CONTRIBUTORS: "; ".join(article.contributors),
-        f.SPELL: "\n".join((article.title, body, captions)),
+        f.SPELL: f.spell_words(article.title, body, captions),
         f.FINGERPRINT: fingerprint.sketch(body),
         f.SOURCE: article.source,
         f.HASH: source_hash,

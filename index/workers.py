@@ -62,6 +62,11 @@ class Outcome:
     worker: int = 0
     docnum: int = -1  # in the worker's segment; -1 when not indexed
     error: str = ""  # why it could not be cleaned
+    #: Not added: an earlier article of this worker has the same text key, so this one is
+    #: almost surely folded into it. Adding it only to delete it would leave deletions in the
+    #: generation, and Whoosh then filters every posting list at search time. In the rare case
+    #: it must be indexed after all (the earlier one lost on a repeated id), the parent adds it.
+    held: bool = False
 
 
 class SegmentBuilder:
@@ -72,6 +77,7 @@ class SegmentBuilder:
         self.writer = SegmentWriter(ix, _lk=False, limitmb=POOL_MB, compound=COMPOUND)
         self.worker = worker
         self.count = 0
+        self.keys: set[str] = set()  # text keys of the articles added to this segment
 
     def add(self, batch) -> list[Outcome]:
         """``batch``: (seq, RawArticle, raw hash) triples."""
@@ -85,6 +91,11 @@ class SegmentBuilder:
                 out.append(Outcome(seq, raw.id, worker=self.worker,
                                    error=f"could not be cleaned ({type(exc).__name__}: {exc})"))
                 continue
+            if key in self.keys:
+                out.append(Outcome(seq, article.id, key, article.outlet, article.section,
+                                   tuple(r.reason for r in article.removed), self.worker, held=True))
+                continue
+            self.keys.add(key)
             self.writer.add_document(**document)
             out.append(Outcome(seq, article.id, key, article.outlet, article.section,
                                tuple(r.reason for r in article.removed), self.worker, self.count))
