@@ -6,7 +6,7 @@ else, so it is frozen: a stage that wants a different article makes a new one.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 #: The kinds a kept paragraph can have. Captions are kept once, as their own kind.
 PARAGRAPH_KINDS = ("body", "subhead", "caption", "list")

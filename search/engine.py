@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import heapq
 import json
-import threading
 import time
-from collections import OrderedDict
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -29,6 +27,7 @@ from index import schema as f
 from . import facets, highlight
 from .collapse import Group, collapse, sketch_reader
 from .errors import BadQuery
+from .cache import LRUCache
 from .live import LiveIndex, LiveTracker
 from .matching import matching_docs
 from .parse import parse_query
@@ -46,8 +45,7 @@ class Engine:
     def __init__(self, index_dir: Path):
         self.index_dir = Path(index_dir)
         self._tracker = LiveTracker(self.index_dir)
-        self._cache: OrderedDict = OrderedDict()
-        self._cache_lock = threading.Lock()
+        self._cache = LRUCache(CACHE_SIZE)
 
     # -- lifecycle -------------------------------------------------------
     def live(self) -> LiveIndex:
@@ -87,17 +85,11 @@ class Engine:
         started = time.perf_counter()
         live = self.live()
         key = (request, live.generation)
-        with self._cache_lock:
-            cached = self._cache.get(key)
-            if cached is not None:
-                self._cache.move_to_end(key)
+        cached = self._cache.get(key)
         if cached is not None:
             return replace(cached, took_ms=_ms(started))
         results = self._search(live, request, started)
-        with self._cache_lock:
-            self._cache[key] = results
-            while len(self._cache) > CACHE_SIZE:
-                self._cache.popitem(last=False)
+        self._cache.put(key, results)
         return results
 
     def _search(self, live: LiveIndex, request: SearchRequest, started: float) -> Results:

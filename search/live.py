@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import threading
 from array import array
-from collections import OrderedDict
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -25,6 +24,7 @@ from index import generations
 from index import schema as f
 
 from . import facets, integrity, matching, ranking, suggest
+from .cache import LRUCache
 from .errors import IndexUnavailable
 
 FILTER_CACHE_SIZE = 64  # distinct filter combinations kept per searcher
@@ -61,8 +61,8 @@ class LiveIndex:
                 f"the index at {path} cannot be read ({type(exc).__name__}: {exc}) — "
                 "run `python -m index rebuild`") from None
         self.newest_rank, self.oldest_rank = self._date_ranks(size)
-        self._filters: OrderedDict = OrderedDict()
-        self._filter_lock = threading.Lock()
+        self._filters = LRUCache(FILTER_CACHE_SIZE)
+        self._words_lock = threading.Lock()  # the word list is read once, by one thread
         self._words: frozenset[str] | None = None
         self.terms = matching.TermDocs(self.searcher)
 
@@ -88,7 +88,7 @@ class LiveIndex:
     def words(self) -> frozenset[str]:
         """The did-you-mean word list (suggest.vocabulary), read on first use: most processes never need it."""
         if self._words is None:
-            with self._filter_lock:
+            with self._words_lock:
                 if self._words is None:
                     self._words = suggest.vocabulary(self.searcher.reader())
         return self._words
@@ -105,16 +105,10 @@ class LiveIndex:
 
     def memo(self, key, build):
         """``build()``, computed once per ``key`` for this searcher (an LRU of FILTER_CACHE_SIZE entries)."""
-        with self._filter_lock:
-            docs = self._filters.get(key)
-            if docs is not None:
-                self._filters.move_to_end(key)
-                return docs
-        docs = build()
-        with self._filter_lock:
-            self._filters[key] = docs
-            while len(self._filters) > FILTER_CACHE_SIZE:
-                self._filters.popitem(last=False)
+        docs = self._filters.get(key)
+        if docs is None:
+            docs = build()
+            self._filters.put(key, docs)
         return docs
 
     def close(self) -> None:

@@ -11,10 +11,11 @@ Whoosh's postings already leave out deleted documents.
 """
 from __future__ import annotations
 
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 
 from whoosh import query as wq
+
+from .cache import LRUCache
 
 TERM_CACHE_SIZE = 4096  # words whose document sets are kept per searcher
 TERM_CACHE_MAX_DOCS = 50_000  # words in more documents than this are re-read instead of cached
@@ -26,17 +27,14 @@ class TermDocs:
     def __init__(self, searcher):
         self.searcher = searcher
         self.reader = searcher.reader()
-        self._cache: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
+        self._cache = LRUCache(TERM_CACHE_SIZE)
         self._all: frozenset | None = None
 
     def term(self, fieldname: str, text) -> frozenset:
         key = (fieldname, text)
-        with self._lock:
-            docs = self._cache.get(key)
-            if docs is not None:
-                self._cache.move_to_end(key)
-                return docs
+        docs = self._cache.get(key)
+        if docs is not None:
+            return docs
         try:
             btext = self.searcher.schema[fieldname].to_bytes(text) if isinstance(text, str) else text
             docs = frozenset(self.reader.postings(fieldname, btext).all_ids()) \
@@ -44,10 +42,7 @@ class TermDocs:
         except KeyError:  # a field this index does not have
             docs = frozenset()
         if len(docs) <= TERM_CACHE_MAX_DOCS:
-            with self._lock:
-                self._cache[key] = docs
-                while len(self._cache) > TERM_CACHE_SIZE:
-                    self._cache.popitem(last=False)
+            self._cache.put(key, docs)
         return docs
 
     def all(self) -> frozenset:

@@ -6,14 +6,13 @@ serialise; every failure becomes the one error shape in errors.py.
 from __future__ import annotations
 
 import re
-import threading
 import time
-from collections import OrderedDict
 
 from flask import Blueprint, abort, current_app, jsonify, request
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from search import IndexUnavailable, SearchRequest
+from search.cache import LRUCache
 
 from . import openapi
 from .ids import plausible_id
@@ -33,26 +32,17 @@ class ResponseCache:
     """
 
     def __init__(self, size: int = RESPONSE_CACHE_SIZE):
-        self.size = size
-        self._entries: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
+        self._entries = LRUCache(size)
 
     def get(self, key) -> tuple[str, str] | None:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
-            return entry
+        return self._entries.get(key)
 
     def put(self, key, body: str) -> None:
         match = TOOK_MS.search(body)
         if match is None:
             return
         head = body[:match.start()] + '"took_ms":'
-        with self._lock:
-            self._entries[key] = (head, body[match.end():])
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+        self._entries.put(key, (head, body[match.end():]))
 
 
 def response_cache() -> ResponseCache:
