@@ -6,7 +6,7 @@ else, so it is frozen: a stage that wants a different article makes a new one.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 #: The kinds a kept paragraph can have. Captions are kept once, as their own kind.
 PARAGRAPH_KINDS = ("body", "subhead", "caption", "list")
@@ -49,12 +49,16 @@ class Article:
         return "\n\n".join(p.text for p in self.paragraphs if p.kind in wanted)
 
     def to_json(self) -> dict:
-        """The public shape, as printed by ``python -m index clean --json`` and the API."""
-        data = asdict(self)
+        """The public shape, as printed by ``python -m index clean --json`` and the API.
+
+        Built field by field (in declaration order) rather than with ``dataclasses.asdict``,
+        whose recursive deep copy cost a fifth of turning an article into a document.
+        """
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__}
         for key in ("contributors", "credits"):
             data[key] = list(data[key])
-        data["paragraphs"] = [dict(p) for p in data["paragraphs"]]
-        data["removed"] = [dict(r) for r in data["removed"]]
+        data["paragraphs"] = [{"kind": p.kind, "text": p.text} for p in self.paragraphs]
+        data["removed"] = [{"reason": r.reason, "text": r.text} for r in self.removed]
         return data
 
     @classmethod

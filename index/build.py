@@ -4,7 +4,7 @@ Stages: plan what changed since the live generation (sources.py) → start the
 new generation as a hardlinked copy of the live one, or empty for a full
 rebuild → read the changed sources here while worker processes clean and
 index them (workers.py) → fold identical articles, drop stale documents →
-commit → make live (generations.py). The live generation is never written
+count the did-you-mean words (vocabulary.py) → commit → make live (generations.py). The live generation is never written
 to; it keeps serving until the switch, and stays intact if the rebuild fails
 or is killed at any point.
 """
@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import os
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.reading import SegmentReader
 
-from . import generations
+from . import generations, vocabulary
 from . import schema as f
 from .progress import Progress
 from .read import ReadError, find_sources, read_source
@@ -187,7 +188,9 @@ class Build:
                               "unchanged; the skipped sources are listed above", s)
         self.progress.phase(f"committing {s.documents} documents")
         try:
+            words = self._vocabulary(ix, segments, losers, to_delete)
             self._commit(ix, segments, losers, to_delete)
+            vocabulary.save(generation, words)
             Inventory(self.fingerprint, [os.path.abspath(r) for r in self.roots], self.records,
                       self.todo.manifests).save(generation)
             self.progress.phase(f"switching CURRENT to {generation.name}")
@@ -305,6 +308,38 @@ class Build:
         s.skipped = [sk for r in self.records.values() for sk in r.skipped]
         return losers, to_delete
 
+    def _vocabulary(self, ix, built: dict, losers: dict, to_delete: set) -> Counter:
+        """The did-you-mean word counts of the new generation's documents (vocabulary.py).
+
+        The live generation's counts, minus the documents deleted from it, plus
+        the workers' counts, minus the new documents dropped (folded or a repeated
+        id), plus those the parent indexes itself. Deleted and dropped documents'
+        words are re-derived from their stored text. Call before ``_commit``
+        (which deletes them).
+        """
+        words: Counter = Counter()
+        if self.live is not None:
+            old = vocabulary.load(self.live)
+            with ix.reader() as reader:
+                words.update(old if old is not None else vocabulary.count_reader(reader))
+                for ident in to_delete:
+                    docnum = next(iter(reader.postings(f.ID, ident.encode("utf-8")).all_ids()), None) \
+                        if (f.ID, ident.encode("utf-8")) in reader else None
+                    if docnum is not None:
+                        words.subtract(vocabulary.words_of_stored(reader.stored_fields(docnum)))
+        for worker, made in built.items():
+            words.update(made.words)
+            if made.segment is not None and losers.get(worker):
+                reader = SegmentReader(ix.storage, ix.schema, made.segment)
+                try:
+                    for docnum in losers[worker]:
+                        words.subtract(vocabulary.words_of_stored(reader.stored_fields(docnum)))
+                finally:
+                    reader.close()
+        for raw, _ in self.readd:
+            words.update(vocabulary.words_of(clean(raw)))
+        return +words  # drops words no document holds any more
+
     def _commit(self, ix, segments: dict, losers: dict, to_delete: set) -> None:
         """Delete stale documents, add the workers' segments, write the table of contents.
 
@@ -318,7 +353,8 @@ class Build:
             for raw, raw_hash in self.readd:
                 writer.add_document(**to_document(clean(raw), raw_hash))
             final = writer._merge_segments(None, None, None)
-            for worker, segment in sorted(segments.items()):
+            for worker, made in sorted(segments.items()):
+                segment = made.segment
                 if segment is None:
                     continue
                 for docnum in losers.get(worker, ()):

@@ -2,8 +2,8 @@
 
 Besides the article's own text, it derives what search needs cheaply at query
 time: analysed copies of outlet and section (for ``outlet:telegraph``), month
-and day keys of the publication date (facets and filters), the unstemmed word
-list for did-you-mean, and a near-duplicate sketch of the body.
+and day keys of the publication date (facets and filters), and a near-duplicate
+sketch of the body. (The did-you-mean words are counted apart: vocabulary.py.)
 """
 from __future__ import annotations
 
@@ -44,7 +44,6 @@ def to_document(article: Article, source_hash: str = "") -> dict:
         f.CAPTIONS: captions,
         f.BYLINE: article.byline,
         f.CONTRIBUTORS: "; ".join(article.contributors),
-        f.SPELL: f.spell_words(article.title, body, captions),
         f.FINGERPRINT: fingerprint.sketch(body),
         f.SOURCE: article.source,
         f.HASH: source_hash,

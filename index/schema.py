@@ -8,8 +8,8 @@ Analysis is a chain of stages, each a small filter:
     and ``teargas``) → drop the English possessive (``Iran's`` → ``iran``)
     → fold case and accents → drop stop words → stem (English).
 
-The ``spell`` field runs the same chain without stemming and stop words: it
-is the word list that did-you-mean draws real, unstemmed words from.
+Did-you-mean's words (``spell_words``, counted in vocabulary.py) come from the
+same chain without stemming and stop words: real, unstemmed words.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import re
 
 from whoosh import columns, fields
 from whoosh.analysis import CharsetFilter, Filter, RegexTokenizer, StemFilter, StopFilter
-from whoosh.analysis import STOP_WORDS
+from whoosh.analysis import STOP_WORDS, CompositeAnalyzer
 from whoosh.support.charset import accent_map
 
 # Curly quotes and apostrophes are folded to straight ones (in documents and queries).
@@ -37,12 +37,15 @@ STOP_LIST = frozenset(STOP_WORDS) - STOP_WORDS_KEPT
 # and the joined form of a hyphenated word stays at its first part's position.
 
 
+_TOKEN_FINDITER = re.compile(TOKEN_PATTERN).finditer
 # Any hyphen, to find the (few) hyphenated tokens without a per-token scan of every hyphen.
 HYPHEN_SEARCH = re.compile("[%s]" % HYPHENS).search
 # Spell-field analysis results kept per distinct raw word, dropped when this many are held.
 SPELL_CACHE_WORDS = 200_000
 # Stems kept per distinct word, dropped when this many are held.
 STEM_CACHE_WORDS = 200_000
+# Analyses kept per distinct raw word by NewsAnalyzer.postings, dropped when this many are held.
+POSTINGS_CACHE_WORDS = 200_000
 
 
 class QuoteFoldFilter(Filter):
@@ -184,17 +187,97 @@ def _drop_possessive(text: str) -> str:
     return text
 
 
+class NewsAnalyzer(CompositeAnalyzer):
+    """The analysis chain, plus ``postings``: the same analysis of a whole text, for indexing, in one pass.
+
+    Every stage of the chain works on one word at a time, and only positions
+    depend on what came before (a hyphenated word takes one position per
+    part). So a text's postings can be built by analysing each *distinct* raw
+    word once, through the chain itself, and reusing that analysis at every
+    occurrence, shifted to where the word occurs. Running a token through five
+    generator stages costs more than all the rest of indexing a word; news text
+    repeats its words, so most occurrences cost one dictionary lookup.
+    Queries use the chain as before (``__call__``).
+    """
+
+    def __init__(self, *composables):
+        super().__init__(*composables)
+        self._memo: dict[str, tuple] = {}
+
+    def __getstate__(self):
+        return {k: v for k, v in self.__dict__.items() if k != "_memo"}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._memo = {}
+
+    def postings(self, text: str) -> dict[str, list[tuple[int, int, int]]]:
+        """term → [(position, startchar, endchar), …] in text order: what the chain yields in index
+        mode with positions and characters, stopped words left out, grouped by term."""
+        memo = self._memo
+        if len(memo) > POSTINGS_CACHE_WORDS:
+            memo.clear()
+        seen: dict[str, list] = {}
+        pos = 0
+        for m in _TOKEN_FINDITER(text):
+            raw = m.group()
+            found = memo.get(raw)
+            if found is None:
+                found = memo[raw] = self._analyse(raw)
+            width, parts = found
+            if parts.__class__ is str:  # one term spanning the whole word (most words)
+                entry = seen.get(parts)
+                if entry is None:
+                    seen[parts] = [(pos, m.start(), m.end())]
+                else:
+                    entry.append((pos, m.start(), m.end()))
+            elif parts:
+                start = m.start()
+                for term, dpos, dstart, dend in parts:
+                    entry = seen.get(term)
+                    if entry is None:
+                        entry = seen[term] = []
+                    entry.append((pos + dpos, start + dstart, start + dend))
+            pos += width
+        return seen
+
+    def _analyse(self, raw: str) -> tuple[int, object]:
+        """(positions the word takes, its terms): a str for a single term covering the word,
+        else a tuple of (term, position offset, start offset, end offset); () when it is a stop word."""
+        width = len(_split_hyphens(raw)) if HYPHEN_SEARCH(raw) is not None else 1
+        parts = tuple((t.text, t.pos, t.startchar, t.endchar)
+                      for t in self(raw, positions=True, chars=True, mode="index") if not t.stopped)
+        if len(parts) == 1 and parts[0][1:] == (0, 0, len(raw)):
+            return width, parts[0][0]
+        return width, parts
+
+
 def text_analyzer(stem: bool = True):
     chain = RegexTokenizer(TOKEN_PATTERN) | QuoteFoldFilter() | HyphenFilter() | FoldFilter(accent_map)
     if stem:
         chain = (chain | StopFilter(stoplist=STOP_LIST, minsize=STOP_MIN_SIZE, renumber=False)
                  | MemoStemFilter(lang=STEM_LANGUAGE, cachesize=STEM_CACHE_WORDS))
-    return chain
+    return NewsAnalyzer(chain)
 
 
 def exact_analyzer_words(text: str) -> list[str]:
-    """The unstemmed words of ``text`` as the ``spell`` field indexes them (for did-you-mean)."""
+    """The unstemmed words of ``text``, analysed as did-you-mean's words are (for its lookups)."""
     return [t.text for t in text_analyzer(stem=False)(text, mode="query")]
+
+
+#: Did-you-mean corrects words of at least this many letters, into words of at least as many.
+SPELL_MIN_LENGTH = 3
+
+
+def is_spell_word(word: str) -> bool:
+    """Whether an (unstemmed, folded) word belongs in the did-you-mean vocabulary.
+
+    Corrections are made of letters (search/suggest.py edits with a–z only), so
+    numbers and words with digits could never be offered; stop words are dropped
+    from queries, so correcting into one would change nothing. Leaving them out
+    takes a quarter of the words off every document's list.
+    """
+    return len(word) >= SPELL_MIN_LENGTH and word.isalpha() and word not in STOP_LIST
 
 
 _SPELL_ANALYZER = text_analyzer(stem=False)
@@ -203,13 +286,14 @@ _spell_cache: dict[str, tuple[str, ...]] = {}
 
 
 def spell_words(*texts: str) -> list[str]:
-    """The distinct words the ``spell`` field indexes for ``texts``, ready to index as they are.
+    """The distinct did-you-mean words of ``texts`` (see vocabulary.py).
 
     The same words the unstemmed analyzer gives in index mode (joined hyphenated
     forms included), but each distinct raw word is analysed once and remembered:
     did-you-mean only asks whether and in how many documents a word occurs, so
     neither positions nor frequencies are needed, and the analyzer chain — a third
     of the indexing time when run on every token — runs on new words only.
+    Only words a correction could be (``is_spell_word``) are kept.
     """
     cache = _spell_cache
     if len(cache) > SPELL_CACHE_WORDS:
@@ -219,7 +303,8 @@ def spell_words(*texts: str) -> list[str]:
         for raw in set(_TOKEN_FINDALL(text)):
             found = cache.get(raw)
             if found is None:
-                found = cache[raw] = tuple(t.text for t in _SPELL_ANALYZER(raw, mode="index"))
+                found = cache[raw] = tuple(t.text for t in _SPELL_ANALYZER(raw, mode="index")
+                                           if is_spell_word(t.text))
             for word in found:
                 words[word] = None
     return list(words)
@@ -233,8 +318,6 @@ BYLINE, CONTRIBUTORS, PUBLISHED, SOURCE, HASH, ARTICLE = (
 OUTLET_TEXT, SECTION_TEXT = "outlet_text", "section_text"
 # Exact keys of the publication date, for facets and filters: "2020-01" and "2020-01-01".
 MONTH, DAY = "month", "day"
-# Unstemmed words of title, body and captions: the did-you-mean vocabulary.
-SPELL = "spell"
 # Near-duplicate sketch of the body (see index/fingerprint.py), a column only.
 FINGERPRINT = "fingerprint"
 
@@ -243,14 +326,8 @@ TITLE_BOOST = 2.0  # index time: a title word's frequency counts double (see sea
 MULTITOKEN_QUERY = "phrase"
 
 
-def _scorable(field):
-    field.scorable = True
-    return field
-
-
 def build_schema() -> fields.Schema:
     analyzer = text_analyzer()
-    words = text_analyzer(stem=False)
 
     def text(**kw):
         return fields.TEXT(analyzer=analyzer, multitoken_query=MULTITOKEN_QUERY, **kw)
@@ -270,14 +347,8 @@ def build_schema() -> fields.Schema:
         published=fields.DATETIME(stored=True, sortable=True),
         month=fields.ID(sortable=True),
         day=fields.ID(sortable=True),
-        # Read whole by search/suggest.py (lexicon and document frequencies), not Whoosh's corrector.
-        # Documents give it the list of spell_words() (indexed as given, not analysed again; the
-        # analyzer serves text queries). Presence only (no frequencies): its many postings are the
-        # cheapest kind to write. Scorable only so that it has a length column: without one, Whoosh
-        # looks for that column on disk once per posting while writing the segment.
-        spell=_scorable(fields.ID(analyzer=words)),
         fingerprint=fields.COLUMN(columns.VarBytesColumn()),
-        source=fields.ID(stored=True),
-        hash=fields.ID(stored=True),
+        source=fields.STORED(),  # shown on the article page; never searched
+        hash=fields.STORED(),
         article=fields.STORED(),  # the cleaned Article as JSON, for the article page
     )

@@ -23,18 +23,18 @@ import os
 import queue
 import signal
 import traceback
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.writing import SegmentWriter
 
 from .clean import clean
+from .segment import FastSegmentWriter
+from .vocabulary import words_of
 from .document import to_document
 from .sources import text_key
 
-#: Memory for each worker's in-memory postings before it spills a sorted run to disk (Whoosh's limitmb).
-POOL_MB = 256
 #: Each finished segment is assembled into one compound file (Whoosh's default). Skipping that
 #: saves a copy of the segment, but then a truncated or garbled file is only noticed when a
 #: search reads it, not when the generation is opened (see tests/test_reliability_faults.py).
@@ -69,15 +69,24 @@ class Outcome:
     held: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Built:
+    """What a worker made: its segment (None if it added nothing) and the did-you-mean word counts."""
+
+    segment: object
+    words: Counter
+
+
 class SegmentBuilder:
     """Cleans articles and adds them to one new segment of the generation at ``generation``."""
 
     def __init__(self, generation: Path, worker: int = 0):
         ix = whoosh_index.open_dir(str(generation))
-        self.writer = SegmentWriter(ix, _lk=False, limitmb=POOL_MB, compound=COMPOUND)
+        self.writer = FastSegmentWriter(ix, compound=COMPOUND)
         self.worker = worker
         self.count = 0
         self.keys: set[str] = set()  # text keys of the articles added to this segment
+        self.words: Counter = Counter()  # did-you-mean words of the articles added (vocabulary.py)
 
     def add(self, batch) -> list[Outcome]:
         """``batch``: (seq, RawArticle, raw hash) triples."""
@@ -87,6 +96,7 @@ class SegmentBuilder:
                 article = clean(raw)
                 document = to_document(article, raw_hash)
                 key = text_key(article)
+                words = words_of(article)
             except Exception as exc:  # noqa: BLE001 — a cleaner bug on one input skips that input, not the build
                 out.append(Outcome(seq, raw.id, worker=self.worker,
                                    error=f"could not be cleaned ({type(exc).__name__}: {exc})"))
@@ -97,17 +107,18 @@ class SegmentBuilder:
                 continue
             self.keys.add(key)
             self.writer.add_document(**document)
+            self.words.update(words)
             out.append(Outcome(seq, article.id, key, article.outlet, article.section,
                                tuple(r.reason for r in article.removed), self.worker, self.count))
             self.count += 1
         return out
 
-    def finish(self):
-        """The finished segment, or None when nothing was added."""
+    def finish(self) -> "Built":
+        """The finished segment (None when nothing was added) and the words of its documents."""
         if not self.count:
             self.writer._close_segment()
-            return None
-        return self.writer._finalize_segment()
+            return Built(None, self.words)
+        return Built(self.writer._finalize_segment(), self.words)
 
     def cancel(self) -> None:
         self.writer._close_segment()
@@ -162,7 +173,7 @@ class InProcess:
         return ready
 
     def finish(self):
-        """(outcomes not yet collected, {worker: segment or None})."""
+        """(outcomes not yet collected, {worker: Built})."""
         return self.collect(), {0: self.builder.finish()}
 
     def abort(self) -> None:
@@ -204,7 +215,7 @@ class Workers:
         return ready
 
     def finish(self, on_progress=None):
-        """Tell the workers to finish; returns (outcomes not yet collected, {worker: segment or None})."""
+        """Tell the workers to finish; returns (outcomes not yet collected, {worker: Built})."""
         for _ in self.procs:
             self.tasks.put(None)
         while len(self.segments) < len(self.procs):

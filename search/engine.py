@@ -125,7 +125,7 @@ class Engine:
             facet_counts = facets.count_facets(live.ordinals, shown, request.single_month)
         suggestion = None
         if query is not None and len(matched) < SUGGEST_BELOW:
-            suggestion = suggest(live.words(), searcher.reader(), request.q)
+            suggestion = suggest(live.words(), request.q)
         return Results(
             query=request.q, total=len(matched), page=request.page, per_page=request.per_page,
             took_ms=_ms(started), hits=hits,

@@ -15,7 +15,7 @@ import string
 
 from index import schema as f
 
-PROBED_FIELDS = (f.BODY, f.TITLE, f.SPELL, f.ID)
+PROBED_FIELDS = (f.BODY, f.TITLE, f.ID)
 STARTS = string.ascii_lowercase + string.digits  # first letters of the sampled words
 
 

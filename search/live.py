@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import threading
 from array import array
+from collections.abc import Mapping
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -85,12 +86,12 @@ class LiveIndex:
             newest[d] = oldest[d] = UNDATED + rank
         return newest, oldest
 
-    def words(self) -> frozenset[str]:
+    def words(self) -> Mapping[str, int]:
         """The did-you-mean word list (suggest.vocabulary), read on first use: most processes never need it."""
         if self._words is None:
             with self._words_lock:
                 if self._words is None:
-                    self._words = suggest.vocabulary(self.searcher.reader())
+                    self._words = suggest.vocabulary(self.path)
         return self._words
 
     def all_docs(self) -> set:

@@ -1,39 +1,39 @@
 """Did-you-mean: a corrected query made of real words from the index.
 
 Whoosh's ``correct_query`` works on the analysed (stemmed) terms and would
-offer stems ("instnce" → "instanc"). Suggestions here come from the ``spell``
-field, which indexes the unstemmed, case- and accent-folded words of every
-article: a word the index has rarely or never seen is replaced by the most
+offer stems ("instnce" → "instanc"). Suggestions here come from the
+generation's vocabulary (index/vocabulary.py): the unstemmed, case- and
+accent-folded words of every article with the number of articles holding
+each. A word the index has rarely or never seen is replaced by the most
 common word one edit away (a letter deleted, inserted, replaced, or two
 letters swapped), when that word is much more common.
 
 Whoosh's own corrector scans the word list per lookup (hundreds of ms on
-20k articles); here the word list (80k words on 22.5k articles, under a
-second to read) is read into a set once per searcher, on the first
-suggestion, and the candidates one edit away are generated and looked up in
-it (Norvig's method: ~50 lookups per letter); only the few that exist have
-their document counts read from the index.
+20k articles); here the vocabulary is read once per searcher, and the
+candidates one edit away are generated and looked up in it (Norvig's method:
+~50 dictionary lookups per letter).
 """
 from __future__ import annotations
 
 import re
 import string
+from collections.abc import Mapping
+from pathlib import Path
 
 from index import schema as f
+from index.vocabulary import load as load_vocabulary
 
 from .parse import plain_words
 
 SUGGEST_BELOW = 3  # hits: suggest only for queries that find fewer than this many documents
 MIN_GAIN = 5  # a correction must be in this many times more documents than the word typed
-MIN_LENGTH = 3  # characters; shorter words are left alone
+MIN_LENGTH = f.SPELL_MIN_LENGTH  # characters; shorter words are left alone (the vocabulary has none)
 LETTERS = string.ascii_lowercase
 
 
-def vocabulary(reader) -> frozenset[str]:
-    """Every word of the spell field."""
-    if f.SPELL not in reader.schema:
-        return frozenset()
-    return frozenset(term.decode("utf-8") for term in reader.lexicon(f.SPELL))
+def vocabulary(generation: Path) -> Mapping[str, int]:
+    """word → documents holding it, for the generation at ``generation`` (empty when it has none)."""
+    return load_vocabulary(generation) or {}
 
 
 def edits1(word: str) -> set[str]:
@@ -45,17 +45,17 @@ def edits1(word: str) -> set[str]:
     return set(deletes + swaps + replaces + inserts)
 
 
-def suggest(words: frozenset[str], reader, text: str) -> str | None:
+def suggest(words: Mapping[str, int], text: str) -> str | None:
     """``text`` with misspelt words replaced, or None when nothing needs (or can get) correcting."""
     replacements = {}
     for word in plain_words(text):
         folded = _fold(word)
-        if len(folded) < MIN_LENGTH or not folded.isalpha() or folded in replacements:
+        if len(folded) < MIN_LENGTH or not folded.isalpha() or folded in replacements or folded in f.STOP_LIST:
             continue
-        seen = reader.doc_frequency(f.SPELL, folded) if folded in words else 0
+        seen = words.get(folded, 0)
         best, best_freq = None, 0
-        for candidate in sorted(edits1(folded) & words):
-            freq = reader.doc_frequency(f.SPELL, candidate)
+        for candidate in sorted(c for c in edits1(folded) if c in words):
+            freq = words[candidate]
             if freq > best_freq:  # ties: the alphabetically first (candidates are sorted)
                 best, best_freq = candidate, freq
         if best is not None and best_freq >= max(1, seen) * MIN_GAIN:

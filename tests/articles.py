@@ -1,11 +1,12 @@
 """Tiny real indexes for the search tests: synthetic Articles through the real document stage."""
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from index import generations
+from index import generations, vocabulary
 from index.article import Article, Paragraph
 from index.document import to_document
 from index.schema import build_schema
@@ -31,6 +32,7 @@ def build_index(index_dir: Path, articles, segments: int = 1) -> Path:
         for a in articles[start:start + size]:
             writer.add_document(**to_document(a, "hash-" + a.id))
         writer.commit(merge=False)
+    vocabulary.save(gen, Counter(w for a in articles for w in vocabulary.words_of(a)))
     generations.make_live(index_dir, gen, {"generation": gen.name, "documents": len(articles)})
     return gen
 

@@ -9,7 +9,7 @@ import pytest
 from whoosh import index as whoosh_index
 
 from feeds import answers, ids, write_feed, write_text_sources
-from index import build, generations
+from index import build, generations, vocabulary
 from index.sources import INVENTORY
 
 TEXTS = {
@@ -206,3 +206,35 @@ def test_in_process_and_worker_builds_index_the_same(tmp_path):
     two = build.rebuild([feed], tmp_path / "two", jobs=2)
     assert one.documents == two.documents == 40
     assert answers(tmp_path / "one", "summit") == answers(tmp_path / "two", "summit")
+
+
+def live_vocabulary(index_dir):
+    """(the generation's vocabulary file, the same counted afresh from its live documents' stored text)."""
+    gen = generations.live_generation(index_dir)
+    with whoosh_index.open_dir(str(gen)).reader() as reader:
+        return vocabulary.load(gen), dict(vocabulary.count_reader(reader))
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_vocabulary_counts_exactly_the_live_documents(tmp_path, jobs):
+    feed = tmp_path / "src" / "feed.jsonl"
+    items = write_feed(feed, 60, words=30)
+    extra = [{**items[n], "id": f"copy-{n}"} for n in (3, 40)]  # folded into a00003 and a00040
+    extra.append({**items[0], "text": "Lighthouse keepers report a kraken."})  # a repeated id: skipped
+    with feed.open("a") as fh:
+        fh.writelines(json.dumps(i) + "\n" for i in extra)
+    index_dir = tmp_path / "ix"
+    s = build.rebuild([feed.parent], index_dir, jobs=jobs)
+    assert s.documents == 60 and len(s.folded) == 2 and len(s.skipped) == 1
+    saved, counted = live_vocabulary(index_dir)
+    assert saved == counted
+    assert "kraken" not in saved and saved["embassy"] > 1
+
+    items[5]["text"] = "Zeppelins over the harbour."  # updated: its old words go, these come
+    del items[7]  # removed
+    feed.write_text("".join(json.dumps(i) + "\n" for i in items), encoding="utf-8")
+    s = build.rebuild([feed.parent], index_dir, jobs=jobs)
+    assert s.mode == "incremental" and s.count("updated") >= 1 and s.count("removed") >= 1
+    saved, counted = live_vocabulary(index_dir)
+    assert saved == counted
+    assert saved["zeppelins"] == 1
