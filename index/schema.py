@@ -37,7 +37,7 @@ STOP_LIST = frozenset(STOP_WORDS) - STOP_WORDS_KEPT
 # and the joined form of a hyphenated word stays at its first part's position.
 
 
-_TOKEN_FINDITER = re.compile(TOKEN_PATTERN).finditer
+_TOKEN_FINDALL = re.compile(TOKEN_PATTERN).findall
 # Any hyphen, to find the (few) hyphenated tokens without a per-token scan of every hyphen.
 HYPHEN_SEARCH = re.compile("[%s]" % HYPHENS).search
 # Spell-field analysis results kept per distinct raw word, dropped when this many are held.
@@ -218,9 +218,13 @@ class NewsAnalyzer(CompositeAnalyzer):
         if len(memo) > POSTINGS_CACHE_WORDS:
             memo.clear()
         seen: dict[str, list] = {}
-        pos = 0
-        for m in _TOKEN_FINDITER(text):
-            raw = m.group()
+        pos = end = 0
+        find = text.find
+        # A word starts at the first word character after the previous one (the pattern matches
+        # from any word character), so finding it from there gives its offset without a match object.
+        for raw in _TOKEN_FINDALL(text):
+            start = find(raw, end)
+            end = start + len(raw)
             found = memo.get(raw)
             if found is None:
                 found = memo[raw] = self._analyse(raw)
@@ -228,11 +232,10 @@ class NewsAnalyzer(CompositeAnalyzer):
             if parts.__class__ is str:  # one term spanning the whole word (most words)
                 entry = seen.get(parts)
                 if entry is None:
-                    seen[parts] = [(pos, m.start(), m.end())]
+                    seen[parts] = [(pos, start, end)]
                 else:
-                    entry.append((pos, m.start(), m.end()))
+                    entry.append((pos, start, end))
             elif parts:
-                start = m.start()
                 for term, dpos, dstart, dend in parts:
                     entry = seen.get(term)
                     if entry is None:
@@ -281,7 +284,6 @@ def is_spell_word(word: str) -> bool:
 
 
 _SPELL_ANALYZER = text_analyzer(stem=False)
-_TOKEN_FINDALL = re.compile(TOKEN_PATTERN).findall
 _spell_cache: dict[str, tuple[str, ...]] = {}
 
 
