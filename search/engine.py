@@ -148,15 +148,21 @@ class Engine:
     def _filter_key(request: SearchRequest) -> tuple:
         return (request.outlets, request.sections, request.date_from, request.date_to, request.published)
 
-    def _scored_pass(self, live, query, allowed) -> tuple[set, list[tuple[float, int]]]:
+    def _scored_pass(self, live, query, allowed, fast: bool = True) -> tuple[set, list[tuple[float, int]]]:
         """Every document ``query`` matches within ``allowed``, with its score: (docnums, [(score, docnum)]).
 
-        One walk over the postings gives the exact total, the facet counts and any page's ranking
-        (``_best``), so collapsing that needs a longer ranking never searches again. Block-quality
-        skipping is off, or matches that cannot reach the top would go uncounted.
+        One pass gives the exact total, the facet counts and any page's ranking (``_best``), so
+        collapsing that needs a longer ranking never searches again. Plain queries (words, AND, OR,
+        NOT) are scored from cached per-word scores (scoring.py, identical to Whoosh's); the rest,
+        or ``fast=False``, walk Whoosh's postings with block-quality skipping off, or matches that
+        cannot reach the top would go uncounted.
         """
         if allowed is not None and not allowed:  # Whoosh reads an empty allow set as "no filter"
             return set(), []
+        if fast:
+            found = live.scores.score_all(query, allowed)
+            if found is not None:
+                return found
         every = _ScoreEvery()
         collector = collectors.FilterCollector(every, allow=allowed) if allowed is not None else every
         live.searcher.search_with_collector(query, collector)

@@ -24,7 +24,7 @@ from whoosh import index as whoosh_index
 from index import generations
 from index import schema as f
 
-from . import facets, integrity, matching, ranking, suggest
+from . import facets, integrity, matching, ranking, scoring, suggest
 from .cache import LRUCache
 from .errors import IndexUnavailable
 
@@ -64,8 +64,9 @@ class LiveIndex:
         self.newest_rank, self.oldest_rank = self._date_ranks(size)
         self._filters = LRUCache(FILTER_CACHE_SIZE)
         self._words_lock = threading.Lock()  # the word list is read once, by one thread
-        self._words: frozenset[str] | None = None
+        self._words: Mapping[str, int] | None = None
         self.terms = matching.TermDocs(self.searcher)
+        self.scores = scoring.TermScores(self.searcher)  # exact BM25F of plain queries, per-word scores cached
 
     def _date_ranks(self, size: int) -> tuple[array, array]:
         """docnum → position when sorted newest-first / oldest-first, ties by id; undated last in both."""

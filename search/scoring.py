@@ -1,0 +1,436 @@
+"""Exact BM25F scores for every match of a plain query, from cached per-word scores.
+
+Whoosh scores a query by walking a tree of matchers one document at a time
+in Python, which is most of a search's cost once every match must be scored
+(exact totals and facets need them all). Here each word's score in each
+document is computed once per searcher from its postings blocks (the same
+BM25FScorer expression on the same stored weights and quantised field
+lengths, so bit for bit the same floats) and kept, and the query tree
+becomes dict operations that run mostly in C.
+
+The scores are *identical* to Whoosh's, not merely close, because the tree
+is rebuilt exactly as Whoosh 2.7.4 builds its matchers for each segment:
+
+* a compound with one subquery is that subquery (its boost is dropped);
+* ``And`` / ``Or`` pair their subqueries Huffman-style by estimated size
+  (``make_weighted_tree``: a stable sort, then repeated ``insort``), so the
+  additions happen in the same order (float addition is commutative but not
+  associative); a boost multiplies the combined score;
+* an ``Or`` of three or more subqueries over a segment of at most 5,000
+  documents is preloaded instead (``PreloadedOr``): scores times boost added
+  in subquery order; documents whose sum is not positive are dropped, except
+  the first of each 2,048-docnum part;
+* ``AndNot`` keeps the left side's score; ``Not`` matches every live
+  document the child does not, with score 1.0 (so ``oil NOT gas`` adds 1.0).
+
+Inside an ``And``, a common word is read only in the postings blocks that
+hold a document of the AND's smallest part, as Whoosh's skip_to would.
+
+Anything else (phrases, prefixes, ranges, minmatch, scaled ORs, a weighting
+with a final() step) is not handled: ``score_all`` returns None and the
+caller asks Whoosh. Deleted documents never appear: they are dropped from
+the postings as Whoosh's segment reader drops them, and ``Not`` draws from
+the live documents.
+"""
+from __future__ import annotations
+
+import threading
+from bisect import insort_right
+from collections import OrderedDict
+from operator import itemgetter
+
+from whoosh import query as wq
+from whoosh import scoring
+from whoosh.matching import FilterMatcher
+
+from .cache import LRUCache
+
+#: Cached postings (docnum → score entries, ~100 bytes each) kept per searcher, least recently used
+#: dropped first: 400k ≈ 40 MB per worker, room for the hot words of the real corpus (the commonest
+#: body words are in ~18k of its 22.9k documents). Measured: +37 MB RSS per worker after bench/serve.py.
+CACHE_POSTINGS = 400_000
+#: A word in more documents than this is scored afresh each time rather than cached (one entry
+#: would push out hundreds of rarer words).
+CACHE_MAX_DOCS = 100_000
+#: Whoosh's Or builds a binary tree of unions when a segment has more documents than this (or the
+#: Or has exactly two subqueries, or 1,024 or more), and preloads scores into an array otherwise.
+PRELOAD_MAX_DOCS = 5000
+PRELOAD_PART = 2048  # docnums ArrayUnionMatcher reads per part (its default partsize)
+TOO_MANY_CLAUSES = wq.Or.TOO_MANY_CLAUSES
+#: Inside an AND, a word in more than this many times as many documents as the AND's smallest part
+#: is read only in the postings blocks (Whoosh writes ~128 postings a block) that hold one of that
+#: part's documents, and not cached: 512 = when that skips at least three blocks in four.
+NARROW_RATIO = 512
+SIZE_CACHE = 16_384  # document frequencies kept per searcher (a few dozen bytes each)
+
+_WEIGHT = itemgetter(0)
+
+
+class TermScores:
+    """Per-searcher scorer: ``score_all(query, allowed)`` → (docnums, [(score, docnum)]) or None."""
+
+    def __init__(self, searcher):
+        self.searcher = searcher
+        self._leaves = [_Leaf(i, ss, offset) for i, (ss, offset) in enumerate(searcher.leaf_searchers())]
+        self._cache = _PostingsCache(CACHE_POSTINGS)
+        self._sizes = LRUCache(SIZE_CACHE)  # (segment, field, word) → document frequency
+        #: fast-path answers given (tests assert it is taken; not locked, so approximate under threads)
+        self.answered = 0
+
+    def score_all(self, query, allowed=None) -> tuple[set, list[tuple[float, int]]] | None:
+        """Every document ``query`` matches within ``allowed`` (None: all), with Whoosh's exact score.
+
+        Returns the same (set of docnums, unsorted [(score, docnum)]) as a Whoosh scored pass over
+        every match, or None when the query has a part this module does not handle.
+        """
+        if getattr(self.searcher.weighting, "use_final", False) or not supported(query):
+            return None
+        parts = [_materialize(self._eval(query, leaf, True)) for leaf in self._leaves]
+        if len(parts) == 1:
+            scores = parts[0]
+        else:
+            scores = {}
+            for part in parts:
+                scores.update(part)
+        if allowed is not None:
+            keys = scores.keys() & allowed
+            items = [(scores[d], d) for d in keys]
+        else:
+            keys = set(scores)
+            items = list(zip(scores.values(), scores.keys()))
+        self.answered += 1
+        return keys, items
+
+    # -- one segment -------------------------------------------------------
+    def _eval(self, q, leaf: "_Leaf", scored: bool, within=None):
+        """``q``'s matches in ``leaf`` as {global docnum: score}, or an _Inverse (a Not).
+
+        ``within``: None, or a set of docnums holding every document the caller will keep (the
+        matches of an AND's smallest part); scores are then exact for those documents only, and
+        postings blocks with none of them need not be read.
+        """
+        kind = type(q)
+        if q is wq.NullQuery:
+            return {}
+        if kind is wq.Term:
+            scores = self._term(q, leaf, within)[0]
+            if within is not None and len(scores) > 4 * len(within):  # less to combine
+                scores = {d: scores[d] for d in within if d in scores}
+            return scores
+        if kind is wq.AndNot:
+            a = self._eval(q.a, leaf, scored, within)
+            b = self._eval(q.b, leaf, False, within)  # Whoosh matches the excluded side unscored
+            excluded = leaf.live() - b.excluded if isinstance(b, _Inverse) else b
+            if not excluded:
+                return a
+            if isinstance(a, _Inverse):
+                a = _materialize(a)
+            return {d: v for d, v in a.items() if d not in excluded}
+        if kind is wq.Not:
+            child = self._eval(q.query, leaf, False, within)
+            return _Inverse(leaf, child.keys() if isinstance(child, dict) else leaf.live() - child.excluded)
+        # And / Or (supported() has checked the type and its options)
+        subs = q.subqueries
+        if not subs:
+            return {}
+        if len(subs) == 1:  # CompoundQuery.matcher: the lone subquery's matcher, without this boost
+            return self._eval(subs[0], leaf, scored, within)
+        if kind is wq.And:
+            node = self._tree(subs, leaf, scored, _intersect, lambda s: -s, within, narrow=True)
+        elif len(subs) < TOO_MANY_CLAUSES and (len(subs) == 2 or leaf.doc_count_all > PRELOAD_MAX_DOCS):
+            node = self._tree(subs, leaf, scored, _union, lambda s: s, within)
+        else:
+            return self._preloaded(subs, q.boost, leaf, scored, within)
+        if q.boost != 1.0:
+            boost = q.boost
+            node = {d: v * boost for d, v in _materialize(node).items()}
+        return node
+
+    def _tree(self, subs, leaf, scored, combine, weight, within, narrow=False):
+        """make_weighted_tree: stable sort by weight, then pair the two lightest and insort the pair.
+
+        ``narrow`` (an AND): the smallest part is matched first, and its documents bound the rest.
+        """
+        sizes = [self._estimate(s, leaf) for s in subs]
+        nodes = [None] * len(subs)
+        if narrow:
+            first = min(range(len(subs)), key=sizes.__getitem__)
+            nodes[first] = self._eval(subs[first], leaf, scored, within)
+            if isinstance(nodes[first], dict):
+                within = nodes[first].keys() if within is None else nodes[first].keys() & within
+        for i, s in enumerate(subs):
+            if nodes[i] is None:
+                nodes[i] = self._eval(s, leaf, scored, within)
+        items = [(weight(size), node) for size, node in zip(sizes, nodes)]
+        items.sort(key=_WEIGHT)
+        while len(items) > 1:
+            wa, a = items.pop(0)
+            wb, b = items.pop(0)
+            insort_right(items, (wa + wb, combine(a, b)), key=_WEIGHT)
+        return items[0][1]
+
+    def _preloaded(self, subs, boost, leaf, scored, within) -> dict:
+        """PreloadedOr (ArrayUnionMatcher): a[d] = 0, then a[d] += score * boost for each subquery in turn.
+
+        It yields the documents with a[d] > 0, and also, unconditionally, the first matched document
+        of each part of PRELOAD_PART docnums it reads (parts start at the next matched document).
+        """
+        total: dict = {}
+        get = total.get
+        for s in subs:
+            for d, v in _materialize(self._eval(s, leaf, scored, within)).items():
+                total[d] = get(d, 0.0) + (v * boost if scored else 1)
+        if not scored or all(v > 0 for v in total.values()):
+            return total
+        if within is not None:  # where the parts start depends on every match: take them all
+            return self._preloaded(subs, boost, leaf, scored, None)
+        kept, limit = {}, -1
+        for d in sorted(total):
+            v = total[d]
+            if d >= limit:  # a new part starts here: its first document is yielded whatever its score
+                limit = d + PRELOAD_PART
+                kept[d] = v
+            elif v > 0:
+                kept[d] = v
+        return kept
+
+    def _estimate(self, q, leaf) -> int:
+        """Whoosh's estimate_size of ``q`` on this segment's reader (the tree weights)."""
+        kind = type(q)
+        if q is wq.NullQuery:
+            return 0
+        if kind is wq.Term:
+            key = (leaf.index, q.fieldname, q.text)
+            size = self._sizes.get(key)
+            if size is None:
+                size = q.estimate_size(leaf.reader)
+                self._sizes.put(key, size)
+            return size
+        if kind is wq.Not:
+            return leaf.doc_count
+        if kind is wq.And:
+            return min(self._estimate(s, leaf) for s in q.subqueries)
+        # Or and AndNot: CompoundQuery.estimate_size
+        return min(sum(self._estimate(s, leaf) for s in q.subqueries), leaf.doc_count)
+
+    def _term(self, q, leaf, within=None) -> tuple[dict, bool]:
+        """({global docnum: score * boost}, complete) for a Term on one segment.
+
+        Complete answers are cached; a word in many more documents than ``within`` holds is read
+        only in the blocks that hold some of them (complete=False, not cached).
+        """
+        key = (leaf.index, q.fieldname, q.text, q.boost)
+        scores = self._cache.get(key)
+        if scores is not None:
+            return scores, True
+        if q.boost != 1.0:
+            raw, complete = self._term(wq.Term(q.fieldname, q.text), leaf, within)
+            boost = q.boost
+            scores = {d: v * boost for d, v in raw.items()}  # WrappingMatcher: score * boost
+        else:
+            narrow = within is not None and self._estimate(q, leaf) > NARROW_RATIO * len(within)
+            scores, complete = leaf.read(q, within if narrow else None)
+        if complete:
+            self._cache.put(key, scores, len(scores))
+        return scores, complete
+
+
+def supported(q) -> bool:
+    """True when every node of ``q`` is one this module scores exactly like Whoosh."""
+    kind = type(q)
+    if q is wq.NullQuery:
+        return True
+    if kind is wq.Term:
+        return not q.minquality
+    if kind is wq.And:
+        return all(supported(s) for s in q.subqueries)
+    if kind is wq.Or:
+        return (not q.minmatch and not q.scale and q.matcher_type == wq.Or.AUTO_MATCHER
+                and all(supported(s) for s in q.subqueries))
+    if kind is wq.AndNot:
+        return supported(q.a) and supported(q.b)
+    if kind is wq.Not:
+        return supported(q.query)
+    return False
+
+
+class _Leaf:
+    """One segment: its searcher, docnum offset, and live documents (read on first use)."""
+
+    def __init__(self, index: int, searcher, offset: int):
+        self.index = index
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.offset = offset
+        self.doc_count = self.reader.doc_count()  # undeleted
+        self.doc_count_all = searcher.doc_count_all()
+        self._live: frozenset | None = None
+        self._norm_cache: dict = {}  # (field, K1, B, avgfl) → per-docnum length norms
+
+    def live(self) -> frozenset:
+        if self._live is None:
+            offset = self.offset
+            self._live = frozenset(offset + d for d in self.reader.all_doc_ids())
+        return self._live
+
+    def read(self, q, within=None) -> tuple[dict, bool]:
+        """({global docnum: score}, complete) of term ``q`` (boost 1) in this segment, as Whoosh scores it.
+
+        BM25F (the index's weighting) is computed here from the postings' blocks and each field's
+        length norms, read once: the same expression on the same floats as BM25FScorer._score, at a
+        fraction of a matcher step per posting. Any other scorer, or postings of another codec, go
+        through Whoosh's own matcher one posting at a time. ``within`` (docnums): read only the
+        blocks holding one of them (complete is then False).
+        """
+        field = self.searcher.schema[q.fieldname] if q.fieldname in self.searcher.schema else None
+        try:
+            btext = field.to_bytes(q.text) if field is not None else None
+        except ValueError:
+            btext = None
+        if btext is None or (q.fieldname, btext) not in self.reader:
+            return {}, True
+        scorer = self.searcher.weighting.scorer(self.searcher, q.fieldname, btext)
+        postings = self._postings(q.fieldname, btext, within) if type(scorer) is scoring.BM25FScorer else None
+        offset = self.offset
+        if postings is None:
+            out = {}
+            m = q.matcher(self.searcher, self.searcher.context())
+            is_active, next_, id_, score = m.is_active, m.next, m.id, m.score
+            while is_active():
+                out[offset + id_()] = score()
+                next_()
+            return out, True
+        ids, weights, complete = postings
+        norm = self._norms(q.fieldname, scorer.K1, scorer.B, scorer.avgfl)
+        idf, k1p1 = scorer.idf, scorer.K1 + 1
+        # bm25(): idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))), norm[d] the K1 * (...)
+        return {offset + d: idf * ((w * k1p1) / (w + norm[d])) for d, w in zip(ids, weights)}, complete
+
+    def _postings(self, fieldname, btext, within=None):
+        """(docnums, weights, complete) of a term, deleted documents left out, read a block at a time;
+        None when the postings are not Whoosh 2.7's block format (the caller steps a matcher instead)."""
+        m = self.reader.postings(fieldname, btext)
+        deleted = None
+        if isinstance(m, FilterMatcher):
+            if not m._exclude:
+                return None
+            deleted, m = m._ids, m.child
+        if not all(hasattr(m, a) for a in ("_read_ids", "_read_weights", "_next_block", "_maxid", "reset")):
+            return None
+        m.reset()  # the deletion filter has already stepped it
+        ids, weights = [], []
+        if within is None:
+            while m.is_active():
+                m._read_ids()
+                m._read_weights()
+                ids += m._ids
+                weights += m._weights
+                m._next_block()
+        else:
+            offset, end = self.offset, self.offset + self.doc_count_all
+            wanted = sorted(d - offset for d in within if offset <= d < end)
+            j, n, last = 0, len(wanted), -1
+            while m.is_active() and j < n:
+                top = m._maxid  # from the block's header: no need to unpickle a block to skip it
+                while j < n and wanted[j] <= last:
+                    j += 1
+                if j < n and wanted[j] <= top:
+                    m._read_ids()
+                    m._read_weights()
+                    ids += m._ids
+                    weights += m._weights
+                last = top
+                m._next_block()
+        if deleted:
+            kept = [(d, w) for d, w in zip(ids, weights) if d not in deleted]
+            ids, weights = [d for d, _ in kept], [w for _, w in kept]
+        return ids, weights, within is None
+
+    def _norms(self, fieldname, k1, b, avgfl) -> list:
+        """K1 * ((1 - B) + B * length / avgfl) for every docnum of this segment, for one field."""
+        key = (fieldname, k1, b, avgfl)
+        norms = self._norm_cache.get(key)
+        if norms is None:
+            length = self.reader.doc_field_length  # the quantised length BM25FScorer.dfl reads
+            # None for a deleted document (never in the postings read above)
+            norms = [None if n is None else k1 * ((1 - b) + b * n / avgfl)
+                     for n in (length(d, fieldname, 1) for d in range(self.doc_count_all))]
+            self._norm_cache[key] = norms
+        return norms
+
+
+class _Inverse:
+    """A ``Not``: the live documents of a segment except ``excluded``, each scoring 1.0 (InverseMatcher)."""
+
+    __slots__ = ("leaf", "excluded")
+
+    def __init__(self, leaf: _Leaf, excluded):
+        self.leaf = leaf
+        self.excluded = excluded
+
+
+def _materialize(node) -> dict:
+    if isinstance(node, _Inverse):
+        return dict.fromkeys(node.leaf.live() - node.excluded, 1.0)
+    return node
+
+
+def _union(a, b) -> dict:
+    """UnionMatcher: a + b where both match, else the one that does."""
+    a, b = _materialize(a), _materialize(b)
+    if len(a) < len(b):
+        a, b = b, a  # float addition is commutative: only the grouping matters
+    out = dict(a)
+    get = a.get
+    for d, v in b.items():
+        x = get(d)
+        out[d] = v if x is None else x + v
+    return out
+
+
+def _intersect(a, b) -> dict:
+    """IntersectionMatcher: a + b on the documents both match (a Not adds its 1.0)."""
+    if isinstance(a, _Inverse) and isinstance(b, _Inverse):
+        a = _materialize(a)
+    if isinstance(a, _Inverse):
+        a, b = b, a
+    if isinstance(b, _Inverse):
+        excluded = b.excluded
+        return {d: v + 1.0 for d, v in a.items() if d not in excluded}
+    if len(a) > len(b):
+        a, b = b, a
+    return {d: v + b[d] for d, v in a.items() if d in b}
+
+
+class _PostingsCache:
+    """A thread-safe LRU bounded by the total number of postings held, not the number of words."""
+
+    def __init__(self, budget: int):
+        self.budget = budget
+        self.held = 0
+        self._entries: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+                return entry[0]
+            return None
+
+    def put(self, key, value, cost: int) -> None:
+        if cost > CACHE_MAX_DOCS or cost > self.budget:
+            return
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self.held -= old[1]
+            self._entries[key] = (value, cost)
+            self.held += cost
+            while self.held > self.budget:
+                _, (_, dropped) = self._entries.popitem(last=False)
+                self.held -= dropped
+
+    def __len__(self) -> int:
+        return len(self._entries)
