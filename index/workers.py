@@ -35,10 +35,12 @@ from .vocabulary import words_of
 from .document import to_document
 from .sources import text_key
 
-#: Each finished segment is assembled into one compound file (Whoosh's default). Skipping that
-#: saves a copy of the segment, but then a truncated or garbled file is only noticed when a
-#: search reads it, not when the generation is opened (see tests/test_reliability_faults.py).
-COMPOUND = True
+#: Segments are left as separate files, not assembled into one compound file (Whoosh's default):
+#: Whoosh reads a compound file's parts by copying each into memory, so every web worker held a
+#: private copy of the whole index (RSS grew by the index size when the searcher opened), and
+#: assembling cost a copy of the segment. A truncated or garbled file is still caught when the
+#: generation opens (search/integrity.py; tests/test_reliability_faults.py).
+COMPOUND = False
 #: Seconds a worker waits for work before checking that its parent is still alive.
 PARENT_CHECK_S = 1.0
 #: Seconds the parent waits for a worker's next message before checking the workers are alive.

@@ -219,6 +219,9 @@ class Engine:
         if not docs or limit <= 0:
             return []
         if request.sort == "relevance" and query is not None:
+            found = live.scores.score_all(_without_minmatch(query), docs if restrict else None)
+            if found is not None:
+                return self._best(live, found[1], limit)
             results = live.searcher.search(query, limit=limit, filter=docs if restrict else None)
             return self._ranked(live, results.top_n)
         rank = live.oldest_rank if request.sort == "oldest" else live.newest_rank
@@ -279,6 +282,15 @@ class _ScoreEvery(collectors.ScoredCollector):
 
     def results(self):
         return self._results(sorted(self.items, key=lambda sd: (-sd[0], sd[1])))
+
+
+def _without_minmatch(query):
+    """``query`` with every ``Or(minmatch=n)`` as a plain ``Or``: the same scores (Whoosh 2.7.4 does
+    not implement minmatch when matching), in a form scoring.py handles. Which documents have enough
+    of the words is decided apart (matching.py), and passed as the documents to rank."""
+    if isinstance(query, wq.Or) and query.minmatch:
+        return wq.Or([_without_minmatch(q) for q in query.subqueries], boost=query.boost, scale=query.scale)
+    return query.apply(_without_minmatch)
 
 
 def build_filter(request: SearchRequest):

@@ -117,10 +117,11 @@ def test_gunicorn_starts_without_an_index_and_says_what_to_do(tmp_path):
 # -- a full disk ---------------------------------------------------------------------------------
 @pytest.fixture
 def small_disk(tmp_path):
-    """A 2 MB tmpfs: room for the seeds' index and its successor, not for the reliability feed's."""
+    """A 1.2 MB tmpfs: room for the seeds' index (~0.5 MB) and its successor, not for the seeds'
+    index and the reliability feed's (~1.1 MB) side by side."""
     mount_point = tmp_path / "small-disk"
     mount_point.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount_point)],
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1200k", "tmpfs", str(mount_point)],
                           capture_output=True, text=True)
     if done.returncode != 0:
         pytest.skip(f"cannot mount a size-limited tmpfs here (needs root): {done.stderr.strip()}")

@@ -248,3 +248,28 @@ def test_fast_path_equals_whoosh_on_real_articles(real_feed, real_engine):
                 assert_same(slow, fast, f"{q.q!r} match={match} outlet={q.outlet} section={q.section}")
                 taken += bool(slow[0])
     assert taken > 400  # most queries match something (they are drawn from titles in the index)
+
+
+@pytest.mark.parametrize("text", ["oil gas zebra", "embassy baghdad protest market", "zebra oil gas -tax",
+                                  "court storm flood bank rate trade"])
+def test_partial_matches_rank_by_the_scores_whoosh_gives_them(engine, text):
+    """Partial matches (most of the words) are ranked from scoring.py, with Whoosh's scores."""
+    from search.matching import matching_docs
+    from search.partial import relax
+
+    live = engine.live()
+    query = parse_query(text, live.schema)
+    loose = relax(query)
+    docs = matching_docs(loose, live.terms) - matching_docs(query, live.terms)
+    assert docs
+    before = live.scores.answered
+    ranked = engine._order(live, SearchRequest(q=text), loose, docs, 25)
+    assert live.scores.answered == before + 1  # the fast path answered
+    whoosh = live.searcher.search(loose, limit=None, filter=docs)
+    expected = {hit.docnum: hit.score for hit in whoosh}
+    assert set(expected) == docs
+    assert len(ranked) == min(25, len(docs))
+    for docnum, score in ranked:
+        assert score == expected[docnum]
+    cutoff = ranked[-1][1]
+    assert all(score <= cutoff for d, score in expected.items() if d not in dict(ranked))
