@@ -93,7 +93,6 @@ class Engine:
         return results
 
     def _search(self, live: LiveIndex, request: SearchRequest, started: float) -> Results:
-        searcher = live.searcher
         query = parse_query(request.q, live.schema, request.match) if request.q else None
         allowed = self._allowed(live, request)
         page_end = request.page * request.per_page

@@ -34,9 +34,7 @@ the live documents.
 """
 from __future__ import annotations
 
-import threading
 from bisect import insort_right
-from collections import OrderedDict
 from operator import itemgetter
 
 from whoosh import query as wq
@@ -72,7 +70,7 @@ class TermScores:
     def __init__(self, searcher):
         self.searcher = searcher
         self._leaves = [_Leaf(i, ss, offset) for i, (ss, offset) in enumerate(searcher.leaf_searchers())]
-        self._cache = _PostingsCache(CACHE_POSTINGS)
+        self._cache = LRUCache(CACHE_POSTINGS)  # bounded by postings held, not words
         self._sizes = LRUCache(SIZE_CACHE)  # (segment, field, word) → document frequency
         #: fast-path answers given (tests assert it is taken; not locked, so approximate under threads)
         self.answered = 0
@@ -230,7 +228,7 @@ class TermScores:
         else:
             narrow = within is not None and self._estimate(q, leaf) > NARROW_RATIO * len(within)
             scores, complete = leaf.read(q, within if narrow else None)
-        if complete:
+        if complete and len(scores) <= CACHE_MAX_DOCS:
             self._cache.put(key, scores, len(scores))
         return scores, complete
 
@@ -400,37 +398,3 @@ def _intersect(a, b) -> dict:
     if len(a) > len(b):
         a, b = b, a
     return {d: v + b[d] for d, v in a.items() if d in b}
-
-
-class _PostingsCache:
-    """A thread-safe LRU bounded by the total number of postings held, not the number of words."""
-
-    def __init__(self, budget: int):
-        self.budget = budget
-        self.held = 0
-        self._entries: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
-                return entry[0]
-            return None
-
-    def put(self, key, value, cost: int) -> None:
-        if cost > CACHE_MAX_DOCS or cost > self.budget:
-            return
-        with self._lock:
-            old = self._entries.pop(key, None)
-            if old is not None:
-                self.held -= old[1]
-            self._entries[key] = (value, cost)
-            self.held += cost
-            while self.held > self.budget:
-                _, (_, dropped) = self._entries.popitem(last=False)
-                self.held -= dropped
-
-    def __len__(self) -> int:
-        return len(self._entries)

@@ -24,7 +24,7 @@ from index.document import to_document
 from search import Engine, SearchRequest
 from search.parse import parse_query
 from search import scoring
-from search.scoring import _PostingsCache
+from search.cache import LRUCache
 
 VOCAB = ("oil gas tax embassy baghdad protest market crowd fire police vote court storm flood bank "
          "rate trade price minister army").split()
@@ -190,7 +190,7 @@ def test_search_results_are_unchanged_by_the_fast_path(engine):
 
 
 def test_postings_cache_is_bounded_by_postings_and_drops_the_least_recent():
-    cache = _PostingsCache(10)
+    cache = LRUCache(10)
     cache.put("a", "A", 4)
     cache.put("b", "B", 4)
     assert cache.get("a") == "A"  # now b is the least recent
