@@ -8,8 +8,9 @@ directory under a temporary folder. Reported per feed:
 
 - the reference: a bare Whoosh load of the same feed (bench/bare_load.py: plain
   schema, no cleaning, Whoosh's ``procs=2, multisegment=True`` writer), in the
-  same run, and Lede's rate divided by it (``÷ bare``) — the ratio survives a
-  busy machine better than either rate;
+  same run, and Lede's rate divided by it (``÷ bare``), the terms issue 4 states
+  its target in (Whoosh's multiprocessing writer slows down more than Lede's
+  rebuild when other work shares the cores: compare ratios from quiet runs);
 
 - full rebuild: wall time, articles cleaned and indexed per second, CPU seconds
   of the whole process tree (rebuild + its workers, from getrusage of waited-for
@@ -165,7 +166,7 @@ def main(argv=None) -> int:
           f"→ {os.getloadavg()[0]:.1f} at end")
     print(table(rows))
     print(f"target (issue 4): >= 600 art/s on the real feed, where the bare load runs at about 900/s: "
-          f"÷ bare >= {600 / 900:.2f} when the machine is slower or faster")
+          f"÷ bare >= {600 / 900:.2f} on a quiet machine that is slower or faster")
     for r in rows:
         print(f"{r['feed']}: {r['folded']} identical articles folded; no-change rebuild mode "
               f"{r['same']['mode']!r}; one-changed rebuild: {r['one']['counts']}")
