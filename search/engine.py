@@ -230,7 +230,7 @@ class Engine:
         searcher = live.searcher
         docnums = [g.docnum for g in groups]
         terms = highlight.positive_terms(query, searcher.reader()) if query is not None else set()
-        spans = {name: highlight.match_spans(searcher, terms, name, docnums)
+        spans = {name: highlight.match_spans(searcher, terms, name, docnums, live.blocks)
                  for name in (f.TITLE, *SNIPPET_FIELDS)}
         outlets = live.ordinals[f.OUTLET]
         hits = []

@@ -29,6 +29,7 @@ from .cache import LRUCache
 from .errors import IndexUnavailable
 
 FILTER_CACHE_SIZE = 64  # distinct filter combinations kept per searcher
+BLOCK_INDEX_SIZE = 500_000  # postings blocks whose position highlighting keeps per searcher (16 bytes each)
 UNDATED = 1 << 30  # sort rank of an article without a date: after every dated one, newest or oldest
 
 
@@ -66,6 +67,7 @@ class LiveIndex:
         self._words_lock = threading.Lock()  # the word list is read once, by one thread
         self._words: Mapping[str, int] | None = None
         self.terms = matching.TermDocs(self.searcher)
+        self.blocks = LRUCache(BLOCK_INDEX_SIZE)  # highlighting's postings block indexes (highlight.py)
         self.scores = scoring.TermScores(self.searcher)  # exact BM25F of plain queries, per-word scores cached
 
     def _date_ranks(self, size: int) -> tuple[array, array]:

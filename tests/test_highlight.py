@@ -78,3 +78,48 @@ def test_mark_and_lead_escape_everything():
     assert mark("a<b & c", [(4, 5)]) == "a&lt;b <mark>&amp;</mark> c"
     assert snippets("x < y and y > z", [(2, 3)]) == ["x <mark>&lt;</mark> y and y &gt; z"]
     assert lead("<p>Hi</p>") == "&lt;p&gt;Hi&lt;/p&gt;"
+
+
+def test_block_index_finds_the_same_offsets_as_stepping_through_the_postings(tmp_path):
+    """Highlighting jumps to the postings blocks that hold the hits; it must read what Whoosh's
+    skip_to would, across segments, blocks (a word in every document spans many) and deletions."""
+    import random
+
+    from whoosh import index as whoosh_index
+
+    from articles import delete
+    from index.document import to_document
+    from search.cache import LRUCache
+    from search.highlight import _step_characters, term_characters
+
+    rng = random.Random(5)
+    words = "oil gas embassy protest market police storm vote".split()
+
+    def docs(start, count):
+        for i in range(start, start + count):
+            body = " ".join(rng.choice(words) for _ in range(rng.randint(3, 40)))
+            yield article(f"d{i:04d}", rng.choice(words).title(), "Every story. " + body)
+
+    gen = build_index(tmp_path, docs(0, 700))
+    writer = whoosh_index.open_dir(str(gen)).writer()
+    for a in docs(700, 300):
+        writer.add_document(**to_document(a, "h"))
+    writer.commit(merge=False)
+    delete(gen, "d0005", "d0400", "d0850")
+    ix = whoosh_index.open_dir(str(gen))
+    blocks = LRUCache(1000)
+    with ix.searcher() as searcher:
+        leaves = searcher.leaf_searchers()
+        assert len(leaves) == 2
+        for n, (sub, offset) in enumerate(leaves):
+            reader = sub.reader()
+            live = sorted(reader.all_doc_ids())
+            for fieldname, text in [t for t in reader.all_terms() if t[0] in ("title", "body")]:
+                assert reader.doc_frequency(fieldname, text) > 0
+                for trial in range(3):
+                    pages = sorted(rng.sample(live, 25))
+                    got = list(term_characters(reader, fieldname, text, pages, blocks, (n, fieldname, text)))
+                    expected = list(_step_characters(reader.postings(fieldname, text), pages))
+                    assert got == expected, (fieldname, text)
+        every = [k for k in blocks._entries if k[2] == b"stori"]
+        assert every and all(len(blocks.get(k)[0]) > 1 for k in every)  # several blocks: jumps were tested
