@@ -44,9 +44,13 @@ from whoosh.matching import FilterMatcher
 from .cache import LRUCache
 
 #: Cached postings (docnum → score entries, ~100 bytes each) kept per searcher, least recently used
-#: dropped first: 400k ≈ 40 MB per worker, room for the hot words of the real corpus (the commonest
-#: body words are in ~18k of its 22.9k documents). Measured: +37 MB RSS per worker after bench/serve.py.
-CACHE_POSTINGS = 400_000
+#: dropped first: CACHE_POSTINGS_PER_DOC per document of the index, at least CACHE_POSTINGS_MIN.
+#: The common words of a query hold a posting for a large share of all documents, in each field,
+#: so the room needed grows with the index. On the real corpus (22.9k documents) that is ~46 MB per
+#: worker (+37 MB RSS measured after bench/serve.py), on 100k documents ~200 MB: within issue 7's
+#: bound of 2.5x the index size per worker.
+CACHE_POSTINGS_PER_DOC = 20
+CACHE_POSTINGS_MIN = 400_000
 #: A word in more documents than this is scored afresh each time rather than cached (one entry
 #: would push out hundreds of rarer words).
 CACHE_MAX_DOCS = 100_000
@@ -70,7 +74,8 @@ class TermScores:
     def __init__(self, searcher):
         self.searcher = searcher
         self._leaves = [_Leaf(i, ss, offset) for i, (ss, offset) in enumerate(searcher.leaf_searchers())]
-        self._cache = LRUCache(CACHE_POSTINGS)  # bounded by postings held, not words
+        budget = max(CACHE_POSTINGS_MIN, CACHE_POSTINGS_PER_DOC * searcher.doc_count_all())
+        self._cache = LRUCache(budget)  # bounded by postings held, not words
         self._sizes = LRUCache(SIZE_CACHE)  # (segment, field, word) → document frequency
         #: fast-path answers given (tests assert it is taken; not locked, so approximate under threads)
         self.answered = 0
