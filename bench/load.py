@@ -91,24 +91,30 @@ def run_sequential(base_url: str, paths: Sequence[str], *, max_seconds: float = 
 
 
 def run_interleaved(targets: Sequence[tuple[str, Sequence[str], Callable[[bytes], str | None] | None]], *,
-                    max_seconds: float = DEFAULT_MAX_SECONDS) -> list[tuple[list[Sample], float]]:
+                    max_seconds: float = DEFAULT_MAX_SECONDS, burst: int = 1) -> list[tuple[list[Sample], float]]:
     """One client, taking turns: request i goes to every target (base_url, paths, check) in a row,
     first target rotating with i, so that a busy moment on a shared machine hits all of them alike.
 
-    Each target's elapsed time is the sum of its own latencies (its 1-client throughput).
+    ``burst`` > 1 makes each turn that many requests in a row to one target (paths i..i+burst-1),
+    so a target's requests follow each other back to back instead of each one following a
+    request to another server. Each target's elapsed time is the sum of its own latencies
+    (its 1-client throughput).
     """
     if len({len(paths) for _, paths, _ in targets}) > 1:
         raise ValueError("every target needs the same number of paths")
+    if burst < 1:
+        raise ValueError(f"burst must be at least 1, got {burst}")
     hosts = [loopback_target(url) for url, _, _ in targets]
     t0 = time.perf_counter()
     samples: list[list[Sample]] = [[] for _ in targets]
-    for i in range(len(targets[0][1])):
+    for turn, i in enumerate(range(0, len(targets[0][1]), burst)):
         if time.perf_counter() - t0 > max_seconds:
             break
         for j in range(len(targets)):
-            k = (i + j) % len(targets)
+            k = (turn + j) % len(targets)
             host, port = hosts[k]
-            samples[k].append(fetch(host, port, targets[k][1][i], t0, targets[k][2]))
+            for path in targets[k][1][i:i + burst]:
+                samples[k].append(fetch(host, port, path, t0, targets[k][2]))
     return [(s, sum(x.latency_ms for x in s) / 1000) for s in samples]
 
 

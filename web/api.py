@@ -5,14 +5,10 @@ serialise; every failure becomes the one error shape in errors.py.
 """
 from __future__ import annotations
 
-import re
-import time
-
 from flask import Blueprint, abort, current_app, jsonify, request
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from search import IndexUnavailable, SearchRequest
-from search.cache import LRUCache
 
 from . import openapi
 from .ids import plausible_id
@@ -20,36 +16,6 @@ from .ids import plausible_id
 bp = Blueprint("api", __name__)
 
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-RESPONSE_CACHE_SIZE = 512  # encoded /api/search responses kept per process
-TOOK_MS = re.compile(r'"took_ms":\s*[-0-9.eE+]+')  # a key, never inside a JSON string (its quotes would be escaped)
-
-
-class ResponseCache:
-    """Encoded /api/search bodies per (generation, request), so a repeat skips to_json and encoding.
-
-    The body is kept split around the ``took_ms`` value, which is filled in per request with the
-    time this request took (as the engine's own cache does), not the first request's.
-    """
-
-    def __init__(self, size: int = RESPONSE_CACHE_SIZE):
-        self._entries = LRUCache(size)
-
-    def get(self, key) -> tuple[str, str] | None:
-        return self._entries.get(key)
-
-    def put(self, key, body: str) -> None:
-        match = TOOK_MS.search(body)
-        if match is None:
-            return
-        head = body[:match.start()] + '"took_ms":'
-        self._entries.put(key, (head, body[match.end():]))
-
-
-def response_cache() -> ResponseCache:
-    cache = current_app.extensions.get("lede_response_cache")
-    if cache is None:
-        cache = current_app.extensions.setdefault("lede_response_cache", ResponseCache())
-    return cache
 
 
 def engine():
@@ -67,17 +33,9 @@ def find_article(article_id: str) -> dict:
 
 @bp.get("/api/search")
 def api_search():
-    started = time.perf_counter()
+    """A search as JSON. A repeat of the same URL is answered before Flask (repeats.py)."""
     search_request = SearchRequest.from_params(request.args.get, request.args.getlist)
-    cache = response_cache()
-    generation = engine().live().generation
-    cached = cache.get((generation, search_request))
-    if cached is not None:
-        took = round((time.perf_counter() - started) * 1000, 2)
-        return current_app.response_class(f"{cached[0]}{took!r}{cached[1]}\n", mimetype="application/json")
     body = current_app.json.dumps(engine().search(search_request).to_json())
-    if engine().live().generation == generation:  # not switched mid-search: the body belongs to that generation
-        cache.put((generation, search_request), body)
     return current_app.response_class(body + "\n", mimetype="application/json")
 
 

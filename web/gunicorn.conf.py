@@ -40,6 +40,10 @@ errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 loglevel = os.environ.get("LEDE_LOG_LEVEL", "info")
 
+# The heartbeat each worker touches between requests lives in a file in this directory; on a
+# disk-backed /tmp that fchmod can stall a worker (gunicorn's FAQ), so use memory when there is some.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+
 preload_app = False  # each worker opens its own Whoosh searcher after the fork
 
 
