@@ -67,7 +67,8 @@ def buzzfeed_section_and_date(url: str) -> tuple[str | None, str | None]:
 
 def buzzfeed(data: Path):
     folder = data / "buzzfeed-webis-2016"
-    urls = {row["XML"]: html.unescape(row["url"]) for row in csv.DictReader(open(folder / "overview.csv"))}
+    with open(folder / "overview.csv", newline="", encoding="utf-8") as fh:
+        urls = {row["XML"]: html.unescape(row["url"]) for row in csv.DictReader(fh)}
     for path in sorted((folder / "articles").glob("*.xml")):
         root = ET.parse(path).getroot()
         main = root.findtext("mainText") or ""
@@ -97,7 +98,9 @@ def reuters_paragraphs(body: str) -> str:
 
 def reuters(data: Path):
     for path in sorted((data / "reuters21578" / "json-data").glob("*.json")):
-        for record in json.load(open(path, encoding="utf-8")):
+        with open(path, encoding="utf-8") as fh:
+            records = json.load(fh)
+        for record in records:
             if not record.get("body"):
                 continue
             item = {"id": f"reuters-{record['attrs']['newid']}", "url": "", "outlet": "Reuters",

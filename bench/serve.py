@@ -364,10 +364,12 @@ def run_corpus(corpus: str, args) -> dict:
               "datasette_settings": args.datasette_setting, "datasette_size": args.datasette_size,
               "clients": args.clients, "duration_s": args.duration, "slices": args.slices}
     sides = {}
+    builds = reused_builds(corpus, record_path, previous) if args.reuse else {}
     for kind in ("lede", "datasette"):
-        if args.reuse and previous.get(kind, {}).get("build"):
-            build = previous[kind]["build"]
-            print(f"[{corpus}] {kind}: reusing the build in {record_path.name} ({build['build_s']} s)", flush=True)
+        if kind in builds:
+            build = builds[kind]
+            print(f"[{corpus}] {kind}: reusing the build in {build['index_dir'] if kind == 'lede' else build['db']} "
+                  f"({build['build_s']} s)", flush=True)
         else:
             print(f"[{corpus}] {kind}: building …", flush=True)
             build = build_lede(feed, work, args.lede_root) if kind == "lede" else build_datasette(feed, work)
@@ -395,6 +397,22 @@ def run_corpus(corpus: str, args) -> dict:
     result["table"] = table_rows(result)
     record_path.write_text(json.dumps(result, indent=2))
     return result
+
+
+def reused_builds(corpus: str, record_path: Path, previous: dict) -> dict:
+    """The builds --reuse measures: from ``--out``'s record, else the default record of ``corpus``.
+
+    Never builds: a Lede build starts by deleting its index directory, so --reuse with a new
+    --out must not fall back to building over an index someone meant to keep.
+    """
+    for path, record in ((record_path, previous), (OUT / f"serve-{corpus}.json", None)):
+        if record is None:
+            record = json.loads(path.read_text()) if path.exists() else {}
+        builds = {kind: record[kind]["build"] for kind in ("lede", "datasette") if record.get(kind, {}).get("build")}
+        if len(builds) == 2 and Path(builds["lede"]["index_dir"]).exists() and Path(builds["datasette"]["db"]).exists():
+            return builds
+    raise SystemExit(f"--reuse: no earlier build of {corpus} on disk (looked in {record_path} and "
+                     f"{OUT / f'serve-{corpus}.json'}) — run once without --reuse, or with --build-only")
 
 
 # -- the table --------------------------------------------------------------------
@@ -508,7 +526,8 @@ def parse_args(argv=None):
     p.add_argument("--build-only", action="store_true",
                    help="build both sides and record them, measure nothing (then measure with --reuse)")
     p.add_argument("--reuse", action="store_true",
-                   help="reuse the index and database of the last run for this corpus (skip both builds)")
+                   help="measure the index and database of an earlier run for this corpus (from --out's "
+                        "record, else the default one); never builds")
     return p.parse_args(argv)
 
 
