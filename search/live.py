@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from array import array
 from collections.abc import Mapping
 from pathlib import Path
@@ -30,6 +31,9 @@ from .errors import IndexUnavailable
 
 FILTER_CACHE_SIZE = 64  # distinct filter combinations kept per searcher
 BLOCK_INDEX_SIZE = 500_000  # postings blocks whose position highlighting keeps per searcher (16 bytes each)
+#: Seconds a generation that failed to open is not tried again while CURRENT stays the same:
+#: opening a broken one reads as much as opening a good one, and every request would pay it.
+RETRY_BROKEN_S = 10.0
 UNDATED = 1 << 30  # sort rank of an article without a date: after every dated one, newest or oldest
 
 
@@ -137,6 +141,8 @@ class LiveTracker:
         self._pointer = None  # (inode, mtime_ns, size) of CURRENT when last read
         self._live: LiveIndex | None = None
         self._retired: LiveIndex | None = None  # closed one switch later: a thread may still be using it
+        #: (CURRENT's pointer, generation name, the error, when) of the last generation that failed to open
+        self._broken: tuple | None = None
 
     def close(self) -> None:
         with self._lock:
@@ -168,9 +174,23 @@ class LiveTracker:
                     f"the index pointer {self.index_dir / generations.CURRENT} cannot be read "
                     f"({type(exc).__name__}) — run `python -m index rebuild`") from None
             if self._live is None or self._live.generation != path.name:
-                fresh = LiveIndex(path)
+                fresh = self._open(path, pointer)
                 if self._retired is not None:
                     self._retired.close()
                 self._retired, self._live = self._live, fresh
             self._pointer = pointer
             return self._live
+
+    def _open(self, path: Path, pointer) -> LiveIndex:
+        """``LiveIndex(path)``, or the error it raised moments ago for the same CURRENT (see RETRY_BROKEN_S)."""
+        broken = self._broken
+        if (broken is not None and pointer is not None and broken[:2] == (pointer, path.name)
+                and time.monotonic() - broken[3] < RETRY_BROKEN_S):
+            raise IndexUnavailable(broken[2]) from None  # a fresh one: re-raising would grow its traceback
+        try:
+            live = LiveIndex(path)
+        except IndexUnavailable as exc:
+            self._broken = (pointer, path.name, exc.message, time.monotonic())
+            raise
+        self._broken = None
+        return live

@@ -148,3 +148,26 @@ def test_a_full_disk_fails_the_rebuild_clearly_and_leaves_the_live_index_untouch
     assert du(small_disk) <= used_before + 64 * 1024, sorted(p.name for p in index_dir.iterdir())
     again = soak.index_cli(*soak.rebuild_args([SEEDS], index_dir))
     assert again.returncode == 0, again.stderr
+
+
+@pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_broken_generation_is_not_reopened_by_every_request_until_it_changes_or_time_passes(
+        seed_index, tmp_path, monkeypatch):
+    from search import Engine, IndexUnavailable
+    from search import live as live_module
+
+    index_dir = tmp_path / "index"
+    shutil.copytree(seed_index, index_dir)
+    segment = _segment(index_dir / soak.live_pointer(index_dir))
+    good = segment.read_bytes()
+    os.truncate(segment, 0)
+    engine = Engine(index_dir)
+    with pytest.raises(IndexUnavailable) as first:
+        engine.live()
+    segment.write_bytes(good)  # repaired behind CURRENT's back: not noticed until the retry time
+    with pytest.raises(IndexUnavailable) as again:
+        engine.live()
+    assert again.value.message == first.value.message
+    monkeypatch.setattr(live_module, "RETRY_BROKEN_S", 0.0)
+    assert engine.live().doc_count == 5
+    engine.close()
