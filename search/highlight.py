@@ -12,12 +12,11 @@ never a stem.
 from __future__ import annotations
 
 import re
-from array import array
-from bisect import bisect_left
 from html import escape
 
 from whoosh import query as wq
-from whoosh.matching import FilterMatcher
+
+from .postings import step_values, term_values
 
 MAX_SNIPPETS = 3
 FRAGMENT_CHARS = 220  # longest run of text one fragment covers between its first and last match
@@ -85,58 +84,12 @@ def match_spans(searcher, terms, fieldname: str, docnums, blocks=None) -> dict[i
 
 def term_characters(reader, fieldname: str, text: bytes, docnums: list[int], blocks=None, key=None):
     """(docnum, [(pos, start, end)]) for each of the sorted segment ``docnums`` that has the term."""
-    m = reader.postings(fieldname, text)
-    if isinstance(m, FilterMatcher) and m._exclude:
-        m = m.child  # the filter hides deleted documents, and hits are never deleted
-    if not all(hasattr(m, a) for a in ("_goto", "_read_ids", "_baseoffset", "_nextoffset", "_maxid")):
-        yield from _step_characters(m, docnums)  # not Whoosh 2.7's block format
-        return
-    index = blocks.get(key) if blocks is not None else None
-    if index is None:
-        index = block_index(m)
-        if blocks is not None:
-            blocks.put(key, index, len(index[0]))
-    maxids, positions = index
-    current = None
-    for d in docnums:
-        b = bisect_left(maxids, d)
-        if b == len(maxids):
-            break
-        if b != current:
-            m._goto(positions[b])
-            m._read_ids()
-            current = b
-        ids = m._ids
-        i = bisect_left(ids, d)
-        if i < len(ids) and ids[i] == d:
-            m._i = i
-            yield d, m.value_as("characters")
-
-
-def block_index(m) -> tuple[array, array]:
-    """(last docnum, file position) of every block of a Whoosh 2.7 leaf matcher's postings."""
-    maxids, positions = array("q"), array("q")
-    position = m._baseoffset
-    while True:
-        m._goto(position)
-        maxids.append(m._maxid)
-        positions.append(position)
-        if m._lastblock:
-            return maxids, positions
-        position = m._nextoffset
+    return term_values(reader, fieldname, text, docnums, "characters", blocks, key)
 
 
 def _step_characters(m, docnums):
     """The same as term_characters, stepping a matcher of any kind forward with skip_to."""
-    for d in docnums:
-        if not m.is_active():
-            break
-        if m.id() < d:
-            m.skip_to(d)
-            if not m.is_active():
-                break
-        if m.id() == d:
-            yield d, m.value_as("characters")
+    return step_values(m, docnums, "characters")
 
 
 def _merge(spans: list) -> list[tuple[int, int]]:

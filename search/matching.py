@@ -5,7 +5,8 @@ walks its tree of union and intersection matchers one document at a time in
 Python. Here each word's documents are read once from its postings into a
 set (kept in a small per-searcher cache: the same words recur across
 queries), and the query's ANDs, ORs and NOTs become set operations, which
-run in C. Anything else (phrases, prefixes, ranges) is handed to Whoosh.
+run in C. Phrases are checked against positions (phrases.py); anything else (prefixes, ranges)
+is handed to Whoosh.
 
 Whoosh's postings already leave out deleted documents.
 """
@@ -15,6 +16,7 @@ from collections import Counter
 
 from whoosh import query as wq
 
+from . import phrases, postings
 from .cache import LRUCache
 
 TERM_CACHE_SIZE = 4096  # words whose document sets are kept per searcher
@@ -37,8 +39,7 @@ class TermDocs:
             return docs
         try:
             btext = self.searcher.schema[fieldname].to_bytes(text) if isinstance(text, str) else text
-            docs = frozenset(self.reader.postings(fieldname, btext).all_ids()) \
-                if (fieldname, btext) in self.reader else frozenset()
+            docs = postings.term_docs(self.reader, fieldname, btext)
         except KeyError:  # a field this index does not have
             docs = frozenset()
         if len(docs) <= TERM_CACHE_MAX_DOCS:
@@ -93,4 +94,6 @@ def _docs(q, terms: TermDocs):
         return set(terms.all()) - _docs(q.query, terms)
     if isinstance(q, type(wq.NullQuery)):
         return frozenset()
+    if type(q) is wq.Phrase:
+        return phrases.phrase_docs(terms.searcher, q, terms.term)
     return set(terms.searcher.docs_for_query(q))

@@ -1,4 +1,4 @@
-"""Exact BM25F scores for every match of a plain query, from cached per-word scores.
+"""Exact BM25F scores for every match of a plain or phrase query, from cached per-word scores.
 
 Whoosh scores a query by walking a tree of matchers one document at a time
 in Python, which is most of a search's cost once every match must be scored
@@ -21,12 +21,19 @@ is rebuilt exactly as Whoosh 2.7.4 builds its matchers for each segment:
   in subquery order; documents whose sum is not positive are dropped, except
   the first of each 2,048-docnum part;
 * ``AndNot`` keeps the left side's score; ``Not`` matches every live
-  document the child does not, with score 1.0 (so ``oil NOT gas`` adds 1.0).
+  document the child does not, with score 1.0 (so ``oil NOT gas`` adds 1.0);
+* a ``Phrase`` is Whoosh's ``SpanNear2``: nothing when a word is missing from
+  the segment, else the documents holding every word in order (phrases.py),
+  scored as a binary tree of intersections of its words (``make_binary_tree``:
+  the first half's sum plus the second half's), times its boost.
 
-Inside an ``And``, a common word is read only in the postings blocks that
-hold a document of the AND's smallest part, as Whoosh's skip_to would.
+Inside an ``And`` (or a phrase), a common word is read only in the postings
+blocks that hold a document of the smallest part, as Whoosh's skip_to would.
+A word read whole costs what Whoosh's block format makes it cost (unzip and
+unpickle each block); the rest — summing the docnum deltas, BM25F over the
+block, the length norms (one column read per field) — runs in C.
 
-Anything else (phrases, prefixes, ranges, minmatch, scaled ORs, a weighting
+Anything else (prefixes, ranges, minmatch, scaled ORs, a weighting
 with a final() step) is not handled: ``score_all`` returns None and the
 caller asks Whoosh. Deleted documents never appear: they are dropped from
 the postings as Whoosh's segment reader drops them, and ``Not`` draws from
@@ -35,12 +42,16 @@ the live documents.
 from __future__ import annotations
 
 from bisect import insort_right
-from operator import itemgetter
+from itertools import repeat
+from operator import add, itemgetter, mul, truediv
 
+from whoosh import columns
 from whoosh import query as wq
 from whoosh import scoring
-from whoosh.matching import FilterMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+from whoosh.util.numeric import byte_to_length
 
+from . import phrases, postings
 from .cache import LRUCache
 
 #: Cached postings (docnum → score entries, ~100 bytes each) kept per searcher, least recently used
@@ -64,6 +75,7 @@ TOO_MANY_CLAUSES = wq.Or.TOO_MANY_CLAUSES
 #: part's documents, and not cached: 512 = when that skips at least three blocks in four.
 NARROW_RATIO = 512
 SIZE_CACHE = 16_384  # document frequencies kept per searcher (a few dozen bytes each)
+BLOCK_INDEX_SIZE = 500_000  # postings blocks whose position phrase matching keeps per searcher (16 bytes each)
 
 _WEIGHT = itemgetter(0)
 
@@ -77,6 +89,7 @@ class TermScores:
         budget = max(CACHE_POSTINGS_MIN, CACHE_POSTINGS_PER_DOC * searcher.doc_count_all())
         self._cache = LRUCache(budget)  # bounded by postings held, not words
         self._sizes = LRUCache(SIZE_CACHE)  # (segment, field, word) → document frequency
+        self._blocks = LRUCache(BLOCK_INDEX_SIZE)  # (segment, field, word) → postings block index
         #: fast-path answers given (tests assert it is taken; not locked, so approximate under threads)
         self.answered = 0
 
@@ -86,7 +99,7 @@ class TermScores:
         Returns the same (set of docnums, unsorted [(score, docnum)]) as a Whoosh scored pass over
         every match, or None when the query has a part this module does not handle.
         """
-        if getattr(self.searcher.weighting, "use_final", False) or not supported(query):
+        if getattr(self.searcher.weighting, "use_final", False) or not supported(query, self.searcher.schema):
             return None
         parts = [_materialize(self._eval(query, leaf, True)) for leaf in self._leaves]
         if len(parts) == 1:
@@ -120,6 +133,8 @@ class TermScores:
             if within is not None and len(scores) > 4 * len(within):  # less to combine
                 scores = {d: scores[d] for d in within if d in scores}
             return scores
+        if kind is wq.Phrase:
+            return self._phrase(q, leaf, within)
         if kind is wq.AndNot:
             a = self._eval(q.a, leaf, scored, within)
             b = self._eval(q.b, leaf, False, within)  # Whoosh matches the excluded side unscored
@@ -211,10 +226,48 @@ class TermScores:
             return size
         if kind is wq.Not:
             return leaf.doc_count
+        if kind is wq.Phrase:  # Phrase.estimate_size: an And of its words
+            return min(self._estimate(wq.Term(q.fieldname, w), leaf) for w in q.words)
         if kind is wq.And:
             return min(self._estimate(s, leaf) for s in q.subqueries)
         # Or and AndNot: CompoundQuery.estimate_size
         return min(sum(self._estimate(s, leaf) for s in q.subqueries), leaf.doc_count)
+
+    def _phrase(self, q, leaf, within) -> dict:
+        """Phrase.matcher on one segment: {global docnum: score} of the documents with the words in order.
+
+        The words are read rarest first, each bounding the next (as ``within`` bounds an AND's parts);
+        positions are then read only for the documents holding every word.
+        """
+        schema, reader = leaf.searcher.schema, leaf.reader
+        if q.fieldname not in schema:
+            return {}
+        field = schema[q.fieldname]
+        btexts = []
+        for word in q.words:
+            try:
+                btext = field.to_bytes(word)
+            except ValueError:
+                return {}
+            if (q.fieldname, btext) not in reader:  # Whoosh's shortcut: a missing word matches nothing
+                return {}
+            btexts.append(btext)
+        terms = {w: wq.Term(q.fieldname, w) for w in q.words}
+        scores = {}
+        for word in sorted(terms, key=lambda w: self._estimate(terms[w], leaf)):
+            scores[word] = found = self._term(terms[word], leaf, within)[0]
+            within = found.keys() if within is None else found.keys() & within
+            if not within:
+                return {}
+        offset = leaf.offset
+        local = sorted(d - offset for d in within)
+        docs = [offset + d for d in phrases.ordered_docs(reader, q.fieldname, btexts, local, q.slop,
+                                                         self._blocks, leaf.index)]
+        total = _binary_sum([scores[w] for w in q.words], docs)
+        if q.boost != 1.0:  # the WrappingMatcher around the span matcher (which itself multiplies by 1.0)
+            boost = q.boost
+            total = {d: v * boost for d, v in total.items()}
+        return total
 
     def _term(self, q, leaf, within=None) -> tuple[dict, bool]:
         """({global docnum: score * boost}, complete) for a Term on one segment.
@@ -238,22 +291,25 @@ class TermScores:
         return scores, complete
 
 
-def supported(q) -> bool:
-    """True when every node of ``q`` is one this module scores exactly like Whoosh."""
+def supported(q, schema=None) -> bool:
+    """True when every node of ``q`` is one this module scores exactly like Whoosh (phrases need the
+    ``schema``, to know their field has positions)."""
     kind = type(q)
     if q is wq.NullQuery:
         return True
     if kind is wq.Term:
         return not q.minquality
+    if kind is wq.Phrase:
+        return phrases.supported(q, schema)
     if kind is wq.And:
-        return all(supported(s) for s in q.subqueries)
+        return all(supported(s, schema) for s in q.subqueries)
     if kind is wq.Or:
         return (not q.minmatch and not q.scale and q.matcher_type == wq.Or.AUTO_MATCHER
-                and all(supported(s) for s in q.subqueries))
+                and all(supported(s, schema) for s in q.subqueries))
     if kind is wq.AndNot:
-        return supported(q.a) and supported(q.b)
+        return supported(q.a, schema) and supported(q.b, schema)
     if kind is wq.Not:
-        return supported(q.query)
+        return supported(q.query, schema)
     return False
 
 
@@ -268,6 +324,7 @@ class _Leaf:
         self.doc_count = self.reader.doc_count()  # undeleted
         self.doc_count_all = searcher.doc_count_all()
         self._live: frozenset | None = None
+        self._deleted: frozenset | None = None
         self._norm_cache: dict = {}  # (field, K1, B, avgfl) → per-docnum length norms
 
     def live(self) -> frozenset:
@@ -293,9 +350,9 @@ class _Leaf:
         if btext is None or (q.fieldname, btext) not in self.reader:
             return {}, True
         scorer = self.searcher.weighting.scorer(self.searcher, q.fieldname, btext)
-        postings = self._postings(q.fieldname, btext, within) if type(scorer) is scoring.BM25FScorer else None
+        found = self._postings(q.fieldname, btext, within) if type(scorer) is scoring.BM25FScorer else None
         offset = self.offset
-        if postings is None:
+        if found is None:
             out = {}
             m = q.matcher(self.searcher, self.searcher.context())
             is_active, next_, id_, score = m.is_active, m.next, m.id, m.score
@@ -303,32 +360,46 @@ class _Leaf:
                 out[offset + id_()] = score()
                 next_()
             return out, True
-        ids, weights, complete = postings
+        ids, weights, complete = found
         norm = self._norms(q.fieldname, scorer.K1, scorer.B, scorer.avgfl)
-        idf, k1p1 = scorer.idf, scorer.K1 + 1
-        # bm25(): idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))), norm[d] the K1 * (...)
-        return {offset + d: idf * ((w * k1p1) / (w + norm[d])) for d, w in zip(ids, weights)}, complete
+        # bm25(): idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))), norm[d] the K1 * (...),
+        # as a chain of C-level maps: the same operations on the same floats, in the same order
+        k1p1 = scorer.K1 + 1
+        ratios = map(truediv, map(mul, weights, repeat(k1p1)), map(add, weights, map(norm.__getitem__, ids)))
+        keys = map(add, ids, repeat(offset)) if offset else ids
+        scores = dict(zip(keys, map(mul, repeat(scorer.idf), ratios)))
+        deleted = self.deleted()
+        if deleted:  # Whoosh's reader filters them out of the postings
+            if len(deleted) < len(scores):
+                for d in deleted:
+                    scores.pop(offset + d, None)
+            else:
+                scores = {d: v for d, v in scores.items() if d - offset not in deleted}
+        return scores, complete
+
+    def deleted(self) -> frozenset:
+        """This segment's deleted docnums (segment-local)."""
+        if self._deleted is None:
+            reader = self.reader
+            self._deleted = (frozenset(range(self.doc_count_all)) - frozenset(reader.all_doc_ids())
+                             if reader.has_deletions() else frozenset())
+        return self._deleted
 
     def _postings(self, fieldname, btext, within=None):
-        """(docnums, weights, complete) of a term, deleted documents left out, read a block at a time;
+        """(docnums, weights, complete) of a term, deleted documents included, read a block at a time;
         None when the postings are not Whoosh 2.7's block format (the caller steps a matcher instead)."""
-        m = self.reader.postings(fieldname, btext)
-        deleted = None
-        if isinstance(m, FilterMatcher):
-            if not m._exclude:
-                return None
-            deleted, m = m._ids, m.child
-        if not all(hasattr(m, a) for a in ("_read_ids", "_read_weights", "_next_block", "_maxid", "reset")):
+        m = postings.leaf_postings(self.reader, fieldname, btext)
+        if not all(hasattr(m, a) for a in postings.BLOCK_API + ("_read_weights", "_next_block", "reset")):
             return None
-        m.reset()  # the deletion filter has already stepped it
+        m.reset()
         ids, weights = [], []
+        read_ids, read_weights, next_block = postings.read_ids, m._read_weights, m._next_block
         if within is None:
             while m.is_active():
-                m._read_ids()
-                m._read_weights()
-                ids += m._ids
+                ids += read_ids(m)
+                read_weights()
                 weights += m._weights
-                m._next_block()
+                next_block()
         else:
             offset, end = self.offset, self.offset + self.doc_count_all
             wanted = sorted(d - offset for d in within if offset <= d < end)
@@ -338,15 +409,11 @@ class _Leaf:
                 while j < n and wanted[j] <= last:
                     j += 1
                 if j < n and wanted[j] <= top:
-                    m._read_ids()
-                    m._read_weights()
-                    ids += m._ids
+                    ids += read_ids(m)
+                    read_weights()
                     weights += m._weights
                 last = top
-                m._next_block()
-        if deleted:
-            kept = [(d, w) for d, w in zip(ids, weights) if d not in deleted]
-            ids, weights = [d for d, _ in kept], [w for _, w in kept]
+                next_block()
         return ids, weights, within is None
 
     def _norms(self, fieldname, k1, b, avgfl) -> list:
@@ -354,12 +421,31 @@ class _Leaf:
         key = (fieldname, k1, b, avgfl)
         norms = self._norm_cache.get(key)
         if norms is None:
-            length = self.reader.doc_field_length  # the quantised length BM25FScorer.dfl reads
-            # None for a deleted document (never in the postings read above)
-            norms = [None if n is None else k1 * ((1 - b) + b * n / avgfl)
-                     for n in (length(d, fieldname, 1) for d in range(self.doc_count_all))]
+            codes = _length_codes(self.reader, fieldname, self.doc_count_all)
+            if codes is not None:  # one norm per length byte (None: an empty field), looked up per docnum
+                table = [None] + [k1 * ((1 - b) + b * byte_to_length(c) / avgfl) for c in range(1, 256)]
+                norms = list(map(table.__getitem__, codes))
+            else:
+                length = self.reader.doc_field_length  # the quantised length BM25FScorer.dfl reads
+                norms = [None if n is None else k1 * ((1 - b) + b * n / avgfl)
+                         for n in (length(d, fieldname, 1) for d in range(self.doc_count_all))]
             self._norm_cache[key] = norms
         return norms
+
+
+def _length_codes(reader, fieldname: str, count: int) -> bytes | None:
+    """The length byte of ``fieldname`` for each of the segment's ``count`` docnums, read as one string
+    from Whoosh 2.7's lengths column (what doc_field_length reads a byte at a time, through three
+    calls); None when the column is not there or not in that layout."""
+    perdoc = getattr(reader, "_perdoc", None)
+    cached = getattr(perdoc, "_cached_reader", None)
+    if cached is None:
+        return None
+    column = cached("_%s_len" % fieldname, LENGTHS_COLUMN)
+    if (type(column) is not columns.NumericColumn.Reader or column._typecode != "B"
+            or column._fixedlen != 1 or column._count > count):
+        return None
+    return column._dbfile.get(column._basepos, column._count) + bytes(count - column._count)
 
 
 class _Inverse:
@@ -389,6 +475,17 @@ def _union(a, b) -> dict:
         x = get(d)
         out[d] = v if x is None else x + v
     return out
+
+
+def _binary_sum(parts: list[dict], docs) -> dict:
+    """{d: score} for ``docs`` as make_binary_tree(IntersectionMatcher, parts) adds them: the first
+    half's sum plus the second half's, recursively (a one-part tree is that part)."""
+    if len(parts) == 1:
+        part = parts[0]
+        return {d: part[d] for d in docs}
+    half = len(parts) // 2
+    a, b = _binary_sum(parts[:half], docs), _binary_sum(parts[half:], docs)
+    return {d: a[d] + b[d] for d in docs}
 
 
 def _intersect(a, b) -> dict:
