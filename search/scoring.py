@@ -83,13 +83,14 @@ _WEIGHT = itemgetter(0)
 class TermScores:
     """Per-searcher scorer: ``score_all(query, allowed)`` → (docnums, [(score, docnum)]) or None."""
 
-    def __init__(self, searcher):
+    def __init__(self, searcher, blocks: LRUCache | None = None):
         self.searcher = searcher
         self._leaves = [_Leaf(i, ss, offset) for i, (ss, offset) in enumerate(searcher.leaf_searchers())]
         budget = max(CACHE_POSTINGS_MIN, CACHE_POSTINGS_PER_DOC * searcher.doc_count_all())
         self._cache = LRUCache(budget)  # bounded by postings held, not words
         self._sizes = LRUCache(SIZE_CACHE)  # (segment, field, word) → document frequency
-        self._blocks = LRUCache(BLOCK_INDEX_SIZE)  # (segment, field, word) → postings block index
+        #: (segment number, field, word) → postings block index, shared with highlighting when given
+        self._blocks = blocks if blocks is not None else LRUCache(BLOCK_INDEX_SIZE)
         #: fast-path answers given (tests assert it is taken; not locked, so approximate under threads)
         self.answered = 0
 
