@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 from . import consent, html, metadata, rules
 from .article import UNKNOWN, Article, Paragraph, Removal
@@ -59,7 +59,17 @@ class Draft:
     byline: str = ""  # a "By Jane Doe" line near the top, if any
 
     def drop(self, keep: list[Block], removals: list[Removal], **changes) -> "Draft":
-        return replace(self, blocks=tuple(keep), removed=self.removed + tuple(removals), **changes)
+        return self.but(blocks=tuple(keep), removed=self.removed + tuple(removals), **changes)
+
+    def but(self, **changes) -> "Draft":
+        """A copy with ``changes``: ``dataclasses.replace``, without inspecting the fields at every call
+        (it cost a tenth of cleaning)."""
+        values = {name: getattr(self, name) for name in _DRAFT_FIELDS}
+        values.update(changes)
+        return Draft(**values)
+
+
+_DRAFT_FIELDS = tuple(f.name for f in fields(Draft))
 
 
 # --- splitting -----------------------------------------------------------------------
@@ -192,8 +202,8 @@ def move_contributors(draft: Draft) -> Draft:
     keep, removals, people, outlet = [], [], list(draft.contributors), draft.outlet
     for block in draft.blocks:
         lower = block.text.lower()
-        if (len(block.text.split()) <= rules.CONTRIBUTOR_MAX_WORDS
-                and ("contributed" in lower or " by " in f" {lower}" or "reported from" in lower)):
+        if (("contributed" in lower or " by " in f" {lower}" or "reported from" in lower)
+                and len(block.text.split()) <= rules.CONTRIBUTOR_MAX_WORDS):
             names = contributor_names(block.text)
             if names:
                 people += [n for n in names if n not in people]
@@ -226,7 +236,7 @@ def take_title(draft: Draft) -> Draft:
     """For plain text without a stated title: the first paragraph, when it looks like a headline."""
     if draft.title or len(draft.blocks) < 2 or not _looks_like_headline(draft.blocks[0]):
         return draft
-    return replace(draft, title=draft.blocks[0].text, blocks=draft.blocks[1:])
+    return draft.but(title=draft.blocks[0].text, blocks=draft.blocks[1:])
 
 
 def take_credits(draft: Draft) -> Draft:
@@ -240,7 +250,7 @@ def take_credits(draft: Draft) -> Draft:
                     credits.append(credit)
                 block = replace(block, text=text, kind="caption")
         keep.append(block)
-    return replace(draft, blocks=tuple(keep), credits=tuple(credits))
+    return draft.but(blocks=tuple(keep), credits=tuple(credits))
 
 
 def _reads_like_caption(text: str) -> bool:
@@ -298,7 +308,7 @@ def _kind(block: Block) -> str:
 
 def assign_kinds(draft: Draft) -> Draft:
     """Decide the kind of every block not yet decided: subhead (short, no full stop) or body."""
-    return replace(draft, blocks=tuple(Block(b.text, _kind(b), b.original, b.fragment) for b in draft.blocks))
+    return draft.but(blocks=tuple(Block(b.text, _kind(b), b.original, b.fragment) for b in draft.blocks))
 
 
 STAGES = (tidy, drop_consent, drop_promo, move_contributors, take_byline, take_title, take_credits,

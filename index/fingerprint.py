@@ -20,18 +20,28 @@ DUPLICATE_SIMILARITY = 0.5  # estimated Jaccard similarity at which two texts ar
 MIN_WORDS = 12  # texts shorter than this get no sketch (too little text to call duplicates)
 
 _WORD = re.compile(r"\w+")
+# The same words in ASCII text: there str's \w and bytes' \w match the same characters.
+_ASCII_WORD = re.compile(rb"\w+")
 
 
 def sketch(text: str) -> bytes:
-    """The bottom-k sketch of ``text`` as bytes (empty for texts too short to compare)."""
-    words = _WORD.findall(text.lower())
+    """The bottom-k sketch of ``text`` as bytes (empty for texts too short to compare).
+
+    A shingle's hash is the CRC-32 of its words, lower-cased, joined by single
+    spaces, in UTF-8. ASCII text (most of it) is encoded once and its shingles
+    joined as bytes; other text joins strings and encodes each shingle: the same
+    bytes either way.
+    """
+    lower = text.lower()
+    ascii = lower.isascii()
+    words = _ASCII_WORD.findall(lower.encode()) if ascii else _WORD.findall(lower)
     if len(words) < MIN_WORDS:
         return b""
-    # Runs of SHINGLE_WORDS words, joined and hashed through map/zip: C loops, 15% faster than
-    # the same as a comprehension.
-    shingles = set(map(" ".join, zip(*(words[i:] for i in range(SHINGLE_WORDS)))))
-    hashes = set(map(zlib.crc32, map(str.encode, shingles)))
-    smallest = heapq.nsmallest(SKETCH_SIZE, hashes)
+    # Runs of SHINGLE_WORDS words, joined and hashed through map/zip: C loops. A text repeats
+    # few shingles, so they are hashed without first removing repeats.
+    runs = zip(*(words[i:] for i in range(SHINGLE_WORDS)))
+    shingles = map(b" ".join, runs) if ascii else map(str.encode, map(" ".join, runs))
+    smallest = sorted(set(map(zlib.crc32, shingles)))[:SKETCH_SIZE]
     return struct.pack(">%dI" % len(smallest), *smallest)
 
 

@@ -28,13 +28,35 @@ _CREDIT_TAIL = 160
 _QUICK_CREDIT = re.compile(r"[-–—|)]|\b(?:[Cc]redit|Photo|Picture|Image|PHOTO|CREDIT)s?\b")
 
 
+_CREDIT_MARKS = "-–—|)"  # _QUICK_CREDIT's characters
+# _QUICK_CREDIT's words without their word boundaries: one of these is in any text whose words match.
+_CREDIT_WORDS = ("redit", "Photo", "Picture", "Image", "PHOTO", "CREDIT")
+
+
+def _may_hold_credit(tail: str) -> bool:
+    """``_QUICK_CREDIT.search(tail)``, answered by substring tests where they suffice
+    (a regex trying its word boundaries at every character cost more than the credit patterns)."""
+    for mark in _CREDIT_MARKS:
+        if mark in tail:
+            return True
+    for word in _CREDIT_WORDS:
+        if word in tail:
+            return _QUICK_CREDIT.search(tail) is not None
+    return False
+
+
 def strip_credit(text: str) -> tuple[str, str]:
     """(text without a trailing photo credit, the credit or "")."""
     offset = max(0, len(text) - _CREDIT_TAIL)
     tail = text[offset:]
-    if not _QUICK_CREDIT.search(tail):
+    if not _may_hold_credit(tail):
         return text, ""
-    for pattern in rules.CREDIT_SUFFIXES:
+    for pattern, marks in zip(rules.CREDIT_SUFFIXES, rules.CREDIT_SUFFIX_MARKS, strict=True):
+        for mark in marks:
+            if mark in tail:
+                break
+        else:
+            continue  # this pattern cannot match here: not tried
         match = pattern.search(tail)
         if match and offset + match.start() > 0:
             rest = text[: offset + match.start()].rstrip(" -–—|")

@@ -79,6 +79,9 @@ CREDIT_SUFFIXES = (
     # "… (Thaier al-Sudani/Reuters)", "(AP Photo/Hadi Mizban)", "(Getty Images)"
     re.compile(r"\s*\((?P<credit>[A-Z][^()/]{0,60}/[^()]{1,60}|(?:" + _AGENCY + r")[^()]{0,30})\)\s*$"),
 )
+#: For each of CREDIT_SUFFIXES, in order: characters one of which a text holds wherever the pattern
+#: matches (its colon, its dash, its bracket), checked before the (dearer) pattern is tried.
+CREDIT_SUFFIX_MARKS = (":", "-–—|", ")")
 #: A line that is nothing but a credit ("Image copyright Getty Images").
 CREDIT_LINE = re.compile(r"^(?:(?:Image|Photo|Picture)\s+(?:copyright|credit)\s*:?|"
                          r"(?:Photo(?:graph)?s?|Pictures?|Images?|Credits?)\s*:)\s*(?P<credit>.{2,80})$", _I)

@@ -9,11 +9,13 @@ Analysis is a chain of stages, each a small filter:
     → fold case and accents → drop stop words → stem (English).
 
 Did-you-mean's words (``spell_words``, counted in vocabulary.py) come from the
-same chain without stemming and stop words: real, unstemmed words.
+same chain without stemming and stop words: real, unstemmed words. When
+indexing, ``NewsAnalyzer.postings`` notes them from the same per-word analysis.
 """
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from whoosh import columns, fields
 from whoosh.analysis import CharsetFilter, Filter, RegexTokenizer, StemFilter, StopFilter
@@ -37,7 +39,11 @@ STOP_LIST = frozenset(STOP_WORDS) - STOP_WORDS_KEPT
 # and the joined form of a hyphenated word stays at its first part's position.
 
 
-_TOKEN_FINDALL = re.compile(TOKEN_PATTERN).findall
+# TOKEN_PATTERN's words, found faster for indexing: one run of word characters joined by single
+# apostrophes or hyphens, in either order, matched possessively (a word never gives back characters,
+# as nothing after it could then match). tests/test_segment.py holds the two patterns equal.
+FAST_TOKEN_PATTERN = r"\w++(?:[%s%s]\w++)*+" % (HYPHENS, APOSTROPHES)
+_TOKEN_FINDALL = re.compile(FAST_TOKEN_PATTERN).findall
 # Any hyphen, to find the (few) hyphenated tokens without a per-token scan of every hyphen.
 HYPHEN_SEARCH = re.compile("[%s]" % HYPHENS).search
 # Spell-field analysis results kept per distinct raw word, dropped when this many are held.
@@ -102,6 +108,18 @@ class MemoStemFilter(StemFilter):
 
     def cache_info(self):
         return None
+
+    def stem(self, text: str) -> str:
+        """The stem of one token's text, as ``__call__`` gives it."""
+        if text in self.ignore:
+            return text
+        memo = self._memo
+        stem = memo.get(text)
+        if stem is None:
+            if len(memo) >= self.cachesize:
+                memo.clear()
+            stem = memo[text] = self._stemfn(text)
+        return stem
 
     def __call__(self, tokens):
         stemfn, memo, ignore, limit = self._stemfn, self._memo, self.ignore, self.cachesize
@@ -202,57 +220,170 @@ class NewsAnalyzer(CompositeAnalyzer):
 
     def __init__(self, *composables):
         super().__init__(*composables)
-        self._memo: dict[str, tuple] = {}
+        self._forget()
+
+    def _forget(self) -> None:
+        # raw word → its term when it is one word, False for a stop word (a term can be "": the
+        # stemmer leaves nothing of "''").
+        self._memo: dict[str, str | bool] = {}
+        # raw word → (positions it takes, ((term, position offset, start offset, end offset), …))
+        # for the others (hyphenated words mostly): not one term at one position spanning the word.
+        self._split: dict[str, tuple] = {}
+        # raw word → its did-you-mean word ("" when it has none, or several: those are in _spells).
+        self._spell: dict[str, str] = {}
+        self._spells: dict[str, tuple[str, ...]] = {}
+        self._word = self._word_analysis()
 
     def __getstate__(self):
-        return {k: v for k, v in self.__dict__.items() if k != "_memo"}
+        return {k: v for k, v in self.__dict__.items()
+                if k not in ("_memo", "_split", "_spell", "_spells", "_word")}
 
     def __setstate__(self, state):
         self.__dict__.update(state)
-        self._memo = {}
+        self._forget()
 
-    def postings(self, text: str) -> dict[str, list[tuple[int, int, int]]]:
+    def postings(self, text: str, words: set | None = None) -> dict[str, list[tuple[int, int, int]]]:
         """term → [(position, startchar, endchar), …] in text order: what the chain yields in index
-        mode with positions and characters, stopped words left out, grouped by term."""
+        mode with positions and characters, stopped words left out, grouped by term.
+
+        With ``words``, also adds the text's did-you-mean words to it: what ``spell_words(text)``
+        gives, from the same per-word analyses (no second tokenizing, no second chain).
+        """
+        if len(self._spell) > POSTINGS_CACHE_WORDS:
+            self._forget()
         memo = self._memo
-        if len(memo) > POSTINGS_CACHE_WORDS:
-            memo.clear()
         seen: dict[str, list] = {}
         pos = end = 0
         find = text.find
+        raws = _TOKEN_FINDALL(text)
         # A word starts at the first word character after the previous one (the pattern matches
         # from any word character), so finding it from there gives its offset without a match object.
-        for raw in _TOKEN_FINDALL(text):
+        for raw in raws:
             start = find(raw, end)
             end = start + len(raw)
-            found = memo.get(raw)
-            if found is None:
-                found = memo[raw] = self._analyse(raw)
-            width, parts = found
-            if parts.__class__ is str:  # one term spanning the whole word (most words)
-                entry = seen.get(parts)
+            term = memo.get(raw)
+            if term is None:
+                found = self._split.get(raw) or self._remember(raw)
+                if found.__class__ is not tuple:  # a new word: its term, or False
+                    term = found
+                else:
+                    width, parts = found
+                    for term, dpos, dstart, dend in parts:
+                        entry = seen.get(term)
+                        if entry is None:
+                            seen[term] = [(pos + dpos, start + dstart, start + dend)]
+                        else:
+                            entry.append((pos + dpos, start + dstart, start + dend))
+                    pos += width
+                    continue
+            if term is not False:
+                entry = seen.get(term)
                 if entry is None:
-                    seen[parts] = [(pos, start, end)]
+                    seen[term] = [(pos, start, end)]
                 else:
                     entry.append((pos, start, end))
-            elif parts:
-                for term, dpos, dstart, dend in parts:
-                    entry = seen.get(term)
-                    if entry is None:
-                        entry = seen[term] = []
-                    entry.append((pos + dpos, start + dstart, start + dend))
-            pos += width
+            pos += 1
+        if words is not None and raws:
+            distinct = set(raws)
+            words.update(map(self._spell.__getitem__, distinct))
+            words.discard("")
+            several = self._spells
+            if not several.keys().isdisjoint(distinct):
+                for raw in several.keys() & distinct:
+                    words.update(several[raw])
         return seen
 
-    def _analyse(self, raw: str) -> tuple[int, object]:
-        """(positions the word takes, its terms): a str for a single term covering the word,
-        else a tuple of (term, position offset, start offset, end offset); () when it is a stop word."""
+    def _remember(self, raw: str) -> str | bool | tuple:
+        width, parts, spell = self._analyse(raw)
+        self._spell[raw] = spell[0] if len(spell) == 1 else ""
+        if len(spell) > 1:
+            self._spells[raw] = spell
+        if width == 1 and not parts:
+            found = self._memo[raw] = False
+        elif width == 1 and len(parts) == 1 and parts[0][1:] == (0, 0, len(raw)):
+            found = self._memo[raw] = parts[0][0]
+        else:
+            found = self._split[raw] = (width, parts)
+        return found
+
+    def _analyse(self, raw: str) -> tuple[int, tuple, tuple[str, ...]]:
+        """(positions the word takes, its terms, its did-you-mean words).
+
+        The terms are (term, position offset, start offset, end offset), stopped
+        ones left out. The did-you-mean words are the token texts as they reach the
+        first stop or stem filter (the unstemmed analysis, as ``spell_words`` has
+        it) that ``is_spell_word``.
+        """
+        if self._word is not None:
+            return self._word(raw)
         width = len(_split_hyphens(raw)) if HYPHEN_SEARCH(raw) is not None else 1
+        unstemmed: list[str] = []
         parts = tuple((t.text, t.pos, t.startchar, t.endchar)
-                      for t in self(raw, positions=True, chars=True, mode="index") if not t.stopped)
-        if len(parts) == 1 and parts[0][1:] == (0, 0, len(raw)):
-            return width, parts[0][0]
-        return width, parts
+                      for t in self._noting_chain(raw, unstemmed) if not t.stopped)
+        return width, parts, tuple(w for w in unstemmed if is_spell_word(w))
+
+    def _word_analysis(self):
+        """``_analyse`` without the chain's generators, for the chains text_analyzer builds
+        (the same steps, one word at a time; the tests hold it equal to the chain); None for
+        other chains, which are run as they are."""
+        items = self.items
+        kinds = [type(item) for item in items]
+        if (kinds[:4] != [RegexTokenizer, QuoteFoldFilter, HyphenFilter, FoldFilter]
+                or items[0].expression.pattern != TOKEN_PATTERN or items[0].gaps):
+            return None
+        if len(items) == 4:
+            return partial(_analyse_word, charmap=items[3].charmap, stops=None, minsize=0, stem=None)
+        if kinds[4:] == [StopFilter, MemoStemFilter] and not items[4].renumber and items[4].max is None:
+            return partial(_analyse_word, charmap=items[3].charmap, stops=items[4].stops,
+                           minsize=items[4].min, stem=items[5].stem)
+        return None
+
+    def _noting_chain(self, raw: str, unstemmed: list[str]):
+        """The chain in index mode over one word, noting each token's text in ``unstemmed``
+        as it enters the first stop or stem filter (at the end, if there is neither)."""
+        items = self.items
+        tokens = items[0](raw, positions=True, chars=True, mode="index")
+        noted = False
+        for item in items[1:]:
+            if not noted and isinstance(item, (StopFilter, StemFilter)):
+                tokens, noted = _noting(tokens, unstemmed), True
+            tokens = item(tokens)
+        return tokens if noted else _noting(tokens, unstemmed)
+
+
+def _analyse_word(raw: str, charmap, stops, minsize: int, stem) -> tuple[int, tuple, tuple[str, ...]]:
+    """What NewsAnalyzer._analyse gets from text_analyzer's chain, step by step: fold quotes
+    (QuoteFoldFilter), split hyphens, the joined word first (HyphenFilter, index mode), drop the
+    possessive, lowercase, fold accents (FoldFilter), drop stop words (StopFilter, renumber=False)
+    and stem (MemoStemFilter); without ``stem``, the chain ends after folding."""
+    text = raw if raw.isascii() else raw.translate(QUOTE_FOLD)
+    if HYPHEN_SEARCH(text) is None:
+        width, tokens = 1, ((text, 0, 0, len(raw)),)
+    else:
+        pieces = _split_hyphens(text)
+        width, tokens, offset = len(pieces), [("".join(pieces), 0, 0, len(raw))], 0
+        for i, piece in enumerate(pieces):
+            tokens.append((piece, i, offset, offset + len(piece)))
+            offset += len(piece) + 1
+    folded, parts = [], []
+    for text, pos, start, end in tokens:
+        if text.endswith(POSSESSIVES):
+            text = _drop_possessive(text)
+        text = text.lower()
+        if not text.isascii():
+            text = text.translate(charmap)
+        folded.append(text)
+        if stem is None:
+            parts.append((text, pos, start, end))
+        elif len(text) >= minsize and text not in stops:
+            parts.append((stem(text), pos, start, end))
+    return width, tuple(parts), tuple(w for w in folded if is_spell_word(w))
+
+
+def _noting(tokens, texts: list[str]):
+    for t in tokens:
+        texts.append(t.text)
+        yield t
 
 
 def text_analyzer(stem: bool = True):

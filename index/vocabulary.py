@@ -24,10 +24,17 @@ from .article import Article
 
 FILENAME = "vocabulary.json"
 FORMAT = 1
+#: The document fields the words come from: an article's title, body and captions (as words_of).
+FIELDS = (f.TITLE, f.BODY, f.CAPTIONS)
 
 
 def words_of(article: Article) -> list[str]:
-    """The distinct vocabulary words of a cleaned article."""
+    """The distinct vocabulary words of a cleaned article.
+
+    The indexing workers count the same words as they index the article's FIELDS
+    (``segment.FastSegmentWriter(count_words=FIELDS)``); this is for the articles indexed
+    elsewhere, and for the tests that hold the two equal.
+    """
     return f.spell_words(article.title, article.text("body", "subhead", "list"), article.text("caption"))
 
 

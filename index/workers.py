@@ -31,7 +31,7 @@ from whoosh import index as whoosh_index
 
 from .clean import clean
 from .segment import FastSegmentWriter
-from .vocabulary import words_of
+from . import vocabulary
 from .document import to_document
 from .sources import text_key
 
@@ -84,11 +84,11 @@ class SegmentBuilder:
 
     def __init__(self, generation: Path, worker: int = 0):
         ix = whoosh_index.open_dir(str(generation))
-        self.writer = FastSegmentWriter(ix, compound=COMPOUND)
+        # The writer counts the did-you-mean words of the articles added (vocabulary.py).
+        self.writer = FastSegmentWriter(ix, compound=COMPOUND, count_words=vocabulary.FIELDS)
         self.worker = worker
         self.count = 0
         self.keys: set[str] = set()  # text keys of the articles added to this segment
-        self.words: Counter = Counter()  # did-you-mean words of the articles added (vocabulary.py)
 
     def add(self, batch) -> list[Outcome]:
         """``batch``: (seq, RawArticle, raw hash) triples."""
@@ -98,7 +98,6 @@ class SegmentBuilder:
                 article = clean(raw)
                 document = to_document(article, raw_hash)
                 key = text_key(article)
-                words = words_of(article)
             except Exception as exc:  # noqa: BLE001 — a cleaner bug on one input skips that input, not the build
                 out.append(Outcome(seq, raw.id, worker=self.worker,
                                    error=f"could not be cleaned ({type(exc).__name__}: {exc})"))
@@ -109,7 +108,6 @@ class SegmentBuilder:
                 continue
             self.keys.add(key)
             self.writer.add_document(**document)
-            self.words.update(words)
             out.append(Outcome(seq, article.id, key, article.outlet, article.section,
                                tuple(r.reason for r in article.removed), self.worker, self.count))
             self.count += 1
@@ -119,8 +117,8 @@ class SegmentBuilder:
         """The finished segment (None when nothing was added) and the words of its documents."""
         if not self.count:
             self.writer._close_segment()
-            return Built(None, self.words)
-        return Built(self.writer._finalize_segment(), self.words)
+            return Built(None, self.writer.words)
+        return Built(self.writer._finalize_segment(), self.writer.words)
 
     def cancel(self) -> None:
         self.writer._close_segment()

@@ -4,13 +4,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import struct
+import zlib
 
 import pytest
 from whoosh import index as whoosh_index
 
 from feeds import answers, ids, write_feed, write_text_sources
-from index import build, generations, vocabulary
-from index.sources import INVENTORY
+from index import build, fingerprint, generations, vocabulary
+from index.sources import INVENTORY, ORCHESTRATION
 
 TEXTS = {
     "one.txt": "Embassy besieged\n\nProtesters stormed the embassy compound on Tuesday.\n",
@@ -189,6 +192,25 @@ def test_stale_cleaning_forces_a_full_rebuild(src, tmp_path):
     path.write_text(json.dumps(data))
     s = build.rebuild([src], index_dir)
     assert s.mode == "full" and "cleaner" in s.why and s.cleaned == 4
+
+
+def test_the_code_that_makes_sketches_and_postings_is_part_of_the_pipeline_fingerprint():
+    """Editing it makes the next rebuild a full one, so old and new sketches never share a generation."""
+    for name in ("fingerprint.py", "schema.py", "segment.py", "document.py", "clean.py"):
+        assert name not in ORCHESTRATION
+
+
+@pytest.mark.parametrize("text", [
+    "Police fired tear-gas at protesters outside the embassy on Tuesday, witnesses said. " * 3,
+    "Zürich’s café owners said the naïve plan would fail; the city’s council voted it down. " * 2,
+    "Short text only.",
+    "\u212a kelvin " * 12,
+])
+def test_sketches_are_the_bottom_crc32_of_four_word_shingles(text):
+    words = re.findall(r"\w+", text.lower())
+    shingles = {" ".join(words[i:i + 4]) for i in range(len(words) - 3)}
+    smallest = sorted(zlib.crc32(s.encode()) for s in shingles)[:16] if len(words) >= 12 else []
+    assert fingerprint.sketch(text) == struct.pack(">%dI" % len(smallest), *smallest)
 
 
 def test_a_second_rebuild_fails_at_once_while_one_holds_the_lock(src, tmp_path):

@@ -17,6 +17,7 @@ from golden_seeds import SEEDS as GOLDEN, seed_lines
 from index import consent, html, metadata
 from index.article import PARAGRAPH_KINDS
 from index.clean import clean, contributor_names, split_paragraphs
+from index import neardup
 from index.neardup import is_near_duplicate, strip_credit, words
 from index.read import RawArticle, decode, read_source
 
@@ -282,6 +283,15 @@ def test_credit_only_lines_move_to_credits():
 ])
 def test_strip_credit(text, credit):
     assert strip_credit(text)[1] == credit
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["a", " ", "-", "–", "|", ")", "(", ":", "s", "Credit", "credit", "Photo",
+                                 "Photograph", "Image", "Picture", "PHOTO", "CREDIT", "redit", "xImage"]),
+                max_size=12))
+def test_the_quick_credit_check_answers_as_its_pattern_does(pieces):
+    tail = "".join(pieces)
+    assert neardup._may_hold_credit(tail) == bool(neardup._QUICK_CREDIT.search(tail))
 
 
 @pytest.mark.parametrize("line", [

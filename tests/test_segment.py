@@ -6,21 +6,26 @@ byte for byte, for the same documents.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from whoosh import fields as whoosh_fields
 from whoosh import index as whoosh_index
+from whoosh.analysis import LowercaseFilter, RegexTokenizer
+from whoosh.formats import Characters
 from whoosh.writing import SegmentWriter
 
 from index import schema as f
+from index import vocabulary
 from index.clean import clean
 from index.document import to_document
 from index.read import find_sources, read_source
-from index.schema import build_schema, text_analyzer
-from index.segment import FastSegmentWriter
+from index.schema import NewsAnalyzer, build_schema, spell_words, text_analyzer
+from index.segment import FastSegmentWriter, encode_characters
 
 from articles import article
 from conftest import SEEDS, needs_shared
@@ -53,8 +58,8 @@ SEPARATORS = st.sampled_from([" ", "  ", ", ", ". ", "\n", "\n\n", " - ", "'", "
 
 @pytest.mark.parametrize("text", TRICKY)
 def test_fast_postings_equal_the_chain_on_tricky_text(text):
-    analyzer = text_analyzer()
-    assert analyzer.postings(text) == chain_postings(analyzer, text)
+    for analyzer in (text_analyzer(), text_analyzer(stem=False)):
+        assert analyzer.postings(text) == chain_postings(analyzer, text)
 
 
 @settings(max_examples=300, deadline=None)
@@ -63,6 +68,39 @@ def test_fast_postings_equal_the_chain_on_generated_text(pieces):
     text = "".join(w + s for w, s in pieces)
     analyzer = text_analyzer()
     assert analyzer.postings(text) == chain_postings(analyzer, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab É1_'’‘ʼ-‐‑—.\n"), max_size=30))
+def test_the_fast_token_pattern_finds_the_chain_words(text):
+    assert re.findall(f.FAST_TOKEN_PATTERN, text) == re.findall(f.TOKEN_PATTERN, text)
+    analyzer = text_analyzer()
+    assert analyzer.postings(text) == chain_postings(analyzer, text)
+
+
+def test_a_chain_of_other_filters_is_run_as_it_is():
+    """Only the chains text_analyzer builds have the generator-free word analysis."""
+    analyzer = NewsAnalyzer(RegexTokenizer(f.TOKEN_PATTERN) | f.QuoteFoldFilter() | f.HyphenFilter()
+                            | LowercaseFilter())
+    assert analyzer._word is None and text_analyzer()._word is not None
+    text = "Tear-gas and the police’s tear gas"
+    assert analyzer.postings(text) == chain_postings(analyzer, text)
+    assert {"teargas", "police's"} <= set(analyzer.postings(text))
+
+
+@pytest.mark.parametrize("text", TRICKY + ["Iran’s IRAN Iran's iran-iraq talks; re-run, rerun. Zürich ZURICH"])
+def test_the_words_noted_while_indexing_are_the_did_you_mean_words(text):
+    words = set()
+    text_analyzer().postings(text, words)
+    assert words == set(spell_words(text))
+
+
+def test_characters_values_are_encoded_as_whoosh_encodes_them():
+    encode = Characters().encode
+    for poslist in ([(0, 0, 0)], [(3, 17, 22)], [(255, 255, 255 + 255)], [(256, 65535, 65535 + 65535)],
+                    [(65536, 1, 2)], [(1, 65536, 65540)], [(2, 70000, 70000 + 65536)],
+                    [(0, 0, 4), (1, 5, 8), (300, 70000, 70009)]):
+        assert encode_characters(poslist) == encode(poslist), poslist
 
 
 def test_fast_postings_equal_the_chain_on_the_seeds():
@@ -99,9 +137,9 @@ def documents():
     return docs
 
 
-def write_segment(directory: Path, writer_class, docs) -> dict[str, bytes]:
+def write_segment(directory: Path, writer_class, docs, schema=None) -> dict[str, bytes]:
     """The segment's files by extension (segment ids differ between writers; contents must not)."""
-    ix = whoosh_index.create_in(str(directory), build_schema())
+    ix = whoosh_index.create_in(str(directory), schema or build_schema())
     if writer_class is FastSegmentWriter:
         writer = FastSegmentWriter(ix, compound=False, compress_from=1)  # compress as Whoosh does
     else:
@@ -124,6 +162,40 @@ def test_fast_writer_writes_the_same_segment_files_as_whoosh(tmp_path):
     assert set(got) == set(expected)
     for ext in expected:
         assert got[ext] == expected[ext], f"{ext} differs"
+
+
+def test_a_field_boost_a_32_bit_float_cannot_hold_is_written_as_whoosh_writes_it(tmp_path):
+    """Weights are held as 32-bit floats (a term in one document, a term in several: both paths)."""
+    schema = whoosh_fields.Schema(id=whoosh_fields.ID(stored=True),
+                                  body=whoosh_fields.TEXT(analyzer=text_analyzer(), chars=True, field_boost=1.3))
+    docs = [{"id": f"d{n}", "body": f"Police fired tear-gas at protesters, police said. Word{n} here."}
+            for n in range(140)]
+    written = {}
+    for name, cls in (("whoosh", SegmentWriter), ("fast", FastSegmentWriter)):
+        (tmp_path / name).mkdir()
+        written[name] = write_segment(tmp_path / name, cls, docs, schema)
+    assert written["fast"] == written["whoosh"]
+
+
+def test_the_writer_counts_the_did_you_mean_words_of_each_document_once(tmp_path):
+    articles = [clean(raw) for root, path in find_sources([SEEDS]) for raw in read_source(root, path)]
+    articles += [article(f"syn-{n}", title="Tear-gas in Zürich", body=f"Iran’s IRAN Iran's re-run Word{n % 3}.",
+                         captions="Police near Zurich. Credit: AP") for n in range(5)]
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    writer = FastSegmentWriter(ix, count_words=vocabulary.FIELDS)
+    for a in articles:
+        writer.add_document(**to_document(a, "h"))
+    writer._close_segment()
+    assert writer.words == Counter(w for a in articles for w in vocabulary.words_of(a))
+    assert writer.words["zurich"] == 5  # in each synthetic article's title and captions: once per article
+
+
+def test_the_writer_counts_words_only_of_analysed_text_fields(tmp_path):
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    writer = FastSegmentWriter(ix, count_words=(f.OUTLET,))
+    with pytest.raises(ValueError, match="'outlet'"):
+        writer.add_document(**to_document(article("a1", body="Some text."), "h"))
+    writer._close_segment()
 
 
 def test_fast_writer_segment_searches_like_whoosh(tmp_path):
