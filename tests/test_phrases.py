@@ -90,7 +90,6 @@ def test_positions_read_by_block_equal_whoosh_stepping(tmp_path):
     from whoosh import index as whoosh_index
 
     from articles import delete
-    from index.document import to_document
     from search.cache import LRUCache
     from search.postings import step_values, term_values
 
@@ -101,11 +100,7 @@ def test_positions_read_by_block_equal_whoosh_stepping(tmp_path):
         for i in range(start, start + count):
             yield article(f"d{i:04d}", "", " ".join(rng.choice(words) for _ in range(rng.randint(3, 40))))
 
-    gen = build_index(tmp_path, docs(0, 700))
-    writer = whoosh_index.open_dir(str(gen)).writer()
-    for a in docs(700, 300):
-        writer.add_document(**to_document(a, "h"))
-    writer.commit(merge=False)
+    gen = build_index(tmp_path, docs(0, 1000), segments=2)
     delete(gen, "d0005", "d0400", "d0850")
     blocks = LRUCache(1000)
     with whoosh_index.open_dir(str(gen)).searcher() as searcher:
