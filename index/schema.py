@@ -8,6 +8,16 @@ Analysis is a chain of stages, each a small filter:
     and ``teargas``) → drop the English possessive (``Iran's`` → ``iran``)
     → fold case and accents → drop stop words → stem (English).
 
+Common words (stop words, and words shorter than STOP_MIN_SIZE) are indexed
+too, apart: each searched text field has a companion field (COMMON_FIELDS,
+``common_analyzer``) holding only them, unstemmed, at their real positions,
+with character offsets. The text field keeps its exact postings and lengths,
+so plain-word ranking is what it was, while a phrase reads each of its words
+where it is indexed (``"Secretary of State"``: ``secretari`` and ``state``
+from ``body``, ``of`` from ``body_common``). At query time ``query_analyzer``
+keeps common words, marked with COMMON_MARK, for search/common_words.py to
+place.
+
 Did-you-mean's words (``spell_words``, counted in vocabulary.py) come from the
 same chain without stemming and stop words: real, unstemmed words. When
 indexing, ``NewsAnalyzer.postings`` notes them from the same per-word analysis.
@@ -35,6 +45,8 @@ STOP_MIN_SIZE = 2  # words shorter than this many characters are dropped (Whoosh
 # Whoosh's English stop words, minus those that carry meaning in news: "US" the country, "May" the month.
 STOP_WORDS_KEPT = frozenset({"us", "may", "tbd"})
 STOP_LIST = frozenset(STOP_WORDS) - STOP_WORDS_KEPT
+# Prefix of a common word in a parsed query (never in indexed text: the tokenizer takes only \w).
+COMMON_MARK = "\x1f"
 # Stop words keep their positions (renumber=False) so phrases never match across a removed word
 # and the joined form of a hyphenated word stays at its first part's position.
 
@@ -86,6 +98,43 @@ class FoldFilter(CharsetFilter):
                 text = text.translate(charmap)
             t.text = text
             yield t
+
+
+class CommonFilter(Filter):
+    """Keeps exactly the tokens StopFilter(``stoplist``, ``minsize``) would drop (positions unchanged):
+    the analysis of a common-word companion field."""
+
+    def __init__(self, stoplist=STOP_LIST, minsize: int = STOP_MIN_SIZE):
+        self.stops = frozenset(stoplist)
+        self.min = minsize
+
+    def __call__(self, tokens):
+        stops, minsize = self.stops, self.min
+        for t in tokens:
+            if len(t.text) < minsize or t.text in stops:
+                t.stopped = False
+                yield t
+
+
+class MarkCommonFilter(Filter):
+    """Query side: a token StopFilter marked as stopped comes out as COMMON_MARK + its text, unstemmed
+    (MemoStemFilter leaves stopped tokens alone), so the parser keeps it and search/common_words.py
+    can tell it from a content word whose stem happens to equal a stop word (``wills`` → ``will``)."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if t.stopped:
+                t.text = COMMON_MARK + t.text
+                t.stopped = False
+            yield t
+
+
+class QueryAnalyzer(CompositeAnalyzer):
+    """A chain run with stop words kept (``removestops=False`` whatever the caller asks), for parsing."""
+
+    def __call__(self, value, **kwargs):
+        kwargs["removestops"] = False
+        return super().__call__(value, **kwargs)
 
 
 class MemoStemFilter(StemFilter):
@@ -336,6 +385,9 @@ class NewsAnalyzer(CompositeAnalyzer):
         if kinds[4:] == [StopFilter, MemoStemFilter] and not items[4].renumber and items[4].max is None:
             return partial(_analyse_word, charmap=items[3].charmap, stops=items[4].stops,
                            minsize=items[4].min, stem=items[5].stem)
+        if kinds[4:] == [CommonFilter]:
+            return partial(_analyse_word, charmap=items[3].charmap, stops=items[4].stops,
+                           minsize=items[4].min, stem=None, common=True)
         return None
 
     def _noting_chain(self, raw: str, unstemmed: list[str]):
@@ -351,11 +403,13 @@ class NewsAnalyzer(CompositeAnalyzer):
         return tokens if noted else _noting(tokens, unstemmed)
 
 
-def _analyse_word(raw: str, charmap, stops, minsize: int, stem) -> tuple[int, tuple, tuple[str, ...]]:
+def _analyse_word(raw: str, charmap, stops, minsize: int, stem,
+                  common: bool = False) -> tuple[int, tuple, tuple[str, ...]]:
     """What NewsAnalyzer._analyse gets from text_analyzer's chain, step by step: fold quotes
     (QuoteFoldFilter), split hyphens, the joined word first (HyphenFilter, index mode), drop the
     possessive, lowercase, fold accents (FoldFilter), drop stop words (StopFilter, renumber=False)
-    and stem (MemoStemFilter); without ``stem``, the chain ends after folding."""
+    and stem (MemoStemFilter); without ``stem``, the chain ends after folding. ``common``: keep
+    only the stop words instead (common_analyzer's CommonFilter)."""
     text = raw if raw.isascii() else raw.translate(QUOTE_FOLD)
     if HYPHEN_SEARCH(text) is None:
         width, tokens = 1, ((text, 0, 0, len(raw)),)
@@ -373,7 +427,10 @@ def _analyse_word(raw: str, charmap, stops, minsize: int, stem) -> tuple[int, tu
         if not text.isascii():
             text = text.translate(charmap)
         folded.append(text)
-        if stem is None:
+        if common:
+            if len(text) < minsize or text in stops:
+                parts.append((text, pos, start, end))
+        elif stem is None:
             parts.append((text, pos, start, end))
         elif len(text) >= minsize and text not in stops:
             parts.append((stem(text), pos, start, end))
@@ -386,12 +443,30 @@ def _noting(tokens, texts: list[str]):
         yield t
 
 
+def _words_chain():
+    return RegexTokenizer(TOKEN_PATTERN) | QuoteFoldFilter() | HyphenFilter() | FoldFilter(accent_map)
+
+
+def _content_filters():
+    return (StopFilter(stoplist=STOP_LIST, minsize=STOP_MIN_SIZE, renumber=False)
+            | MemoStemFilter(lang=STEM_LANGUAGE, cachesize=STEM_CACHE_WORDS))
+
+
 def text_analyzer(stem: bool = True):
-    chain = RegexTokenizer(TOKEN_PATTERN) | QuoteFoldFilter() | HyphenFilter() | FoldFilter(accent_map)
+    chain = _words_chain()
     if stem:
-        chain = (chain | StopFilter(stoplist=STOP_LIST, minsize=STOP_MIN_SIZE, renumber=False)
-                 | MemoStemFilter(lang=STEM_LANGUAGE, cachesize=STEM_CACHE_WORDS))
+        chain = chain | _content_filters()
     return NewsAnalyzer(chain)
+
+
+def common_analyzer():
+    """The analysis of a common-word companion field: the words text_analyzer drops, folded, unstemmed."""
+    return NewsAnalyzer(_words_chain() | CommonFilter())
+
+
+def query_analyzer():
+    """text_analyzer's chain for queries, common words kept and marked (COMMON_MARK + word)."""
+    return QueryAnalyzer(_words_chain() | _content_filters() | MarkCommonFilter())
 
 
 def exact_analyzer_words(text: str) -> list[str]:
@@ -449,6 +524,9 @@ BYLINE, CONTRIBUTORS, PUBLISHED, SOURCE, HASH, ARTICLE = (
     "byline", "contributors", "published", "source", "hash", "article")
 # Analysed copies of outlet and section, so `outlet:telegraph` works in the query language.
 OUTLET_TEXT, SECTION_TEXT = "outlet_text", "section_text"
+# Companion fields holding the common words of each searched text field (see the module docstring).
+TITLE_COMMON, BODY_COMMON, CAPTIONS_COMMON = "title_common", "body_common", "captions_common"
+COMMON_FIELDS = {TITLE: TITLE_COMMON, BODY: BODY_COMMON, CAPTIONS: CAPTIONS_COMMON}
 # Exact keys of the publication date, for facets and filters: "2020-01" and "2020-01-01".
 MONTH, DAY = "month", "day"
 # Near-duplicate sketch of the body (see index/fingerprint.py), a column only.
@@ -462,8 +540,13 @@ MULTITOKEN_QUERY = "phrase"
 def build_schema() -> fields.Schema:
     analyzer = text_analyzer()
 
+    common = common_analyzer()
+
     def text(**kw):
         return fields.TEXT(analyzer=analyzer, multitoken_query=MULTITOKEN_QUERY, **kw)
+
+    def common_words(**kw):
+        return fields.TEXT(analyzer=common, chars=True, **kw)
 
     return fields.Schema(
         id=fields.ID(stored=True, unique=True, sortable=True),
@@ -475,6 +558,9 @@ def build_schema() -> fields.Schema:
         title=text(stored=True, field_boost=TITLE_BOOST, chars=True),
         body=text(stored=True, chars=True),
         captions=text(stored=True, chars=True),
+        title_common=common_words(field_boost=TITLE_BOOST),
+        body_common=common_words(),
+        captions_common=common_words(),
         byline=text(stored=True),
         contributors=text(stored=True),
         published=fields.DATETIME(stored=True, sortable=True),
