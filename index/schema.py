@@ -9,14 +9,10 @@ Analysis is a chain of stages, each a small filter:
     → fold case and accents → drop stop words → stem (English).
 
 Common words (stop words, and words shorter than STOP_MIN_SIZE) are indexed
-too, apart: each searched text field has a companion field (COMMON_FIELDS,
-``common_analyzer``) holding only them, unstemmed, at their real positions,
-with character offsets. The text field keeps its exact postings and lengths,
-so plain-word ranking is what it was, while a phrase reads each of its words
-where it is indexed (``"Secretary of State"``: ``secretari`` and ``state``
-from ``body``, ``of`` from ``body_common``). At query time ``query_analyzer``
-keeps common words, marked with COMMON_MARK, for search/common_words.py to
-place.
+too, apart: each searched text field has a companion field (COMMON_FIELDS)
+holding them, unstemmed, at their real positions, and the word pairs they
+form with their neighbours (index/common_grams.py). The text field keeps its
+exact postings and lengths, so plain-word ranking is what it was.
 
 Did-you-mean's words (``spell_words``, counted in vocabulary.py) come from the
 same chain without stemming and stop words: real, unstemmed words. When
@@ -45,8 +41,6 @@ STOP_MIN_SIZE = 2  # words shorter than this many characters are dropped (Whoosh
 # Whoosh's English stop words, minus those that carry meaning in news: "US" the country, "May" the month.
 STOP_WORDS_KEPT = frozenset({"us", "may", "tbd"})
 STOP_LIST = frozenset(STOP_WORDS) - STOP_WORDS_KEPT
-# Prefix of a common word in a parsed query (never in indexed text: the tokenizer takes only \w).
-COMMON_MARK = "\x1f"
 # Stop words keep their positions (renumber=False) so phrases never match across a removed word
 # and the joined form of a hyphenated word stays at its first part's position.
 
@@ -98,43 +92,6 @@ class FoldFilter(CharsetFilter):
                 text = text.translate(charmap)
             t.text = text
             yield t
-
-
-class CommonFilter(Filter):
-    """Keeps exactly the tokens StopFilter(``stoplist``, ``minsize``) would drop (positions unchanged):
-    the analysis of a common-word companion field."""
-
-    def __init__(self, stoplist=STOP_LIST, minsize: int = STOP_MIN_SIZE):
-        self.stops = frozenset(stoplist)
-        self.min = minsize
-
-    def __call__(self, tokens):
-        stops, minsize = self.stops, self.min
-        for t in tokens:
-            if len(t.text) < minsize or t.text in stops:
-                t.stopped = False
-                yield t
-
-
-class MarkCommonFilter(Filter):
-    """Query side: a token StopFilter marked as stopped comes out as COMMON_MARK + its text, unstemmed
-    (MemoStemFilter leaves stopped tokens alone), so the parser keeps it and search/common_words.py
-    can tell it from a content word whose stem happens to equal a stop word (``wills`` → ``will``)."""
-
-    def __call__(self, tokens):
-        for t in tokens:
-            if t.stopped:
-                t.text = COMMON_MARK + t.text
-                t.stopped = False
-            yield t
-
-
-class QueryAnalyzer(CompositeAnalyzer):
-    """A chain run with stop words kept (``removestops=False`` whatever the caller asks), for parsing."""
-
-    def __call__(self, value, **kwargs):
-        kwargs["removestops"] = False
-        return super().__call__(value, **kwargs)
 
 
 class MemoStemFilter(StemFilter):
@@ -385,9 +342,6 @@ class NewsAnalyzer(CompositeAnalyzer):
         if kinds[4:] == [StopFilter, MemoStemFilter] and not items[4].renumber and items[4].max is None:
             return partial(_analyse_word, charmap=items[3].charmap, stops=items[4].stops,
                            minsize=items[4].min, stem=items[5].stem)
-        if kinds[4:] == [CommonFilter]:
-            return partial(_analyse_word, charmap=items[3].charmap, stops=items[4].stops,
-                           minsize=items[4].min, stem=None, common=True)
         return None
 
     def _noting_chain(self, raw: str, unstemmed: list[str]):
@@ -409,7 +363,8 @@ def _analyse_word(raw: str, charmap, stops, minsize: int, stem,
     (QuoteFoldFilter), split hyphens, the joined word first (HyphenFilter, index mode), drop the
     possessive, lowercase, fold accents (FoldFilter), drop stop words (StopFilter, renumber=False)
     and stem (MemoStemFilter); without ``stem``, the chain ends after folding. ``common``: keep
-    only the stop words instead (common_analyzer's CommonFilter)."""
+    the stop words too, unstemmed, each part then (term, position offset, start, end, is common)
+    (index/common_grams.py)."""
     text = raw if raw.isascii() else raw.translate(QUOTE_FOLD)
     if HYPHEN_SEARCH(text) is None:
         width, tokens = 1, ((text, 0, 0, len(raw)),)
@@ -428,8 +383,8 @@ def _analyse_word(raw: str, charmap, stops, minsize: int, stem,
             text = text.translate(charmap)
         folded.append(text)
         if common:
-            if len(text) < minsize or text in stops:
-                parts.append((text, pos, start, end))
+            stop = len(text) < minsize or text in stops
+            parts.append((text if stop else stem(text), pos, start, end, stop))
         elif stem is None:
             parts.append((text, pos, start, end))
         elif len(text) >= minsize and text not in stops:
@@ -443,30 +398,22 @@ def _noting(tokens, texts: list[str]):
         yield t
 
 
-def _words_chain():
+def words_chain():
+    """The chain's first stages: words, folded (no stop words dropped, no stemming)."""
     return RegexTokenizer(TOKEN_PATTERN) | QuoteFoldFilter() | HyphenFilter() | FoldFilter(accent_map)
 
 
-def _content_filters():
+def content_filters():
+    """The chain's last stages: drop (or, with removestops=False, mark) stop words, stem the rest."""
     return (StopFilter(stoplist=STOP_LIST, minsize=STOP_MIN_SIZE, renumber=False)
             | MemoStemFilter(lang=STEM_LANGUAGE, cachesize=STEM_CACHE_WORDS))
 
 
 def text_analyzer(stem: bool = True):
-    chain = _words_chain()
+    chain = words_chain()
     if stem:
-        chain = chain | _content_filters()
+        chain = chain | content_filters()
     return NewsAnalyzer(chain)
-
-
-def common_analyzer():
-    """The analysis of a common-word companion field: the words text_analyzer drops, folded, unstemmed."""
-    return NewsAnalyzer(_words_chain() | CommonFilter())
-
-
-def query_analyzer():
-    """text_analyzer's chain for queries, common words kept and marked (COMMON_MARK + word)."""
-    return QueryAnalyzer(_words_chain() | _content_filters() | MarkCommonFilter())
 
 
 def exact_analyzer_words(text: str) -> list[str]:
@@ -538,9 +485,10 @@ MULTITOKEN_QUERY = "phrase"
 
 
 def build_schema() -> fields.Schema:
-    analyzer = text_analyzer()
+    from .common_grams import CommonGramsAnalyzer  # it builds on this module's chain
 
-    common = common_analyzer()
+    analyzer = text_analyzer()
+    common = CommonGramsAnalyzer()
 
     def text(**kw):
         return fields.TEXT(analyzer=analyzer, multitoken_query=MULTITOKEN_QUERY, **kw)

@@ -1,13 +1,15 @@
 """Common words in a parsed query: where each one is looked for, or whether it is dropped.
 
-The parser analyses query text with ``schema.query_analyzer``, which keeps
-common words (stop words, one-letter words) marked with COMMON_MARK. Here
-each marked word is placed:
+The parser analyses query text with ``common_grams.query_analyzer``, which
+keeps common words (stop words, one-letter words) marked with COMMON_MARK.
+Here each marked word is placed:
 
-* in a phrase it is a word of the phrase, read from the text field's
-  common-word companion (``"Secretary of State"``, ``"Death to America"``):
-  the phrase becomes a ``MixedPhrase``, or a plain Phrase on the companion
-  field when every word is common (``"to be or not to be"``);
+* in a phrase it is a word of the phrase (``"Secretary of State"``,
+  ``"to be or not to be"``): the phrase becomes a ``MixedPhrase`` of the
+  common grams its common words form with their neighbours (``secretari of``,
+  ``of state``) and its other words, at their offsets, all read from the text
+  field and its common-word companion (index/common_grams.py). A phrase with
+  slop (``"of the"~3``) is read word by word instead;
 * as a plain word it is dropped, as search engines drop "the" from
   ``the oil price``: it would match nearly every document and add nothing to
   the ranking, which stays what it was;
@@ -24,10 +26,11 @@ import copy
 from whoosh import query as wq
 
 from index import schema as f
+from index.common_grams import COMMON_MARK, gram
 
 from .phrases import MixedPhrase
 
-MARK = f.COMMON_MARK
+MARK = COMMON_MARK
 
 
 def place_common_words(query: wq.Query, schema) -> wq.Query:
@@ -83,10 +86,18 @@ def _phrase(q: wq.Phrase, schema) -> wq.Query:
         words = [w for w, m in zip(q.words, marked) if not m]
         return wq.Phrase(q.fieldname, words, slop=q.slop, boost=q.boost).normalize()
     words = [w[len(MARK):] if m else w for w, m in zip(q.words, marked)]
-    if all(marked):
-        return wq.Phrase(common, words, slop=q.slop, boost=q.boost).normalize()
-    fields = [common if m else q.fieldname for m in marked]
-    return MixedPhrase(q.fieldname, words, fields, slop=q.slop, boost=q.boost, char_ranges=q.char_ranges)
+    if q.slop != 1:  # word by word, each where it is indexed
+        fields = [common if m else q.fieldname for m in marked]
+        return MixedPhrase(q.fieldname, words, fields, slop=q.slop, boost=q.boost)
+    units, covered = [], set()
+    for i in range(len(words) - 1):
+        if marked[i] or marked[i + 1]:
+            units.append((i, common, gram(words[i], words[i + 1])))
+            covered.update((i, i + 1))
+    units += [(i, q.fieldname, w) for i, w in enumerate(words) if i not in covered]
+    units.sort()
+    offsets, fields, texts = zip(*units)
+    return MixedPhrase(q.fieldname, texts, fields, offsets=offsets, boost=q.boost)
 
 
 def _companion(fieldname: str, schema) -> str | None:

@@ -21,7 +21,7 @@ from html import escape
 from whoosh import query as wq
 
 from .common_words import source_field
-from .phrases import phrase_terms
+from .phrases import offsets_of, phrase_terms
 from .postings import step_values, term_values
 
 MAX_SNIPPETS = 3
@@ -129,13 +129,18 @@ def _phrase_spans(searcher, q: wq.Phrase, ordered: list[int], blocks, spans: dic
         for d in local:
             words = [found[k].get(d) for k in keys]
             if all(words):
-                spans[offset + d].extend(occurrences(words, q.slop))
+                spans[offset + d].extend(occurrences(words, q.slop, offsets_of(q)))
 
 
-def occurrences(words: list[list[tuple[int, int, int]]], slop: int) -> list[tuple[int, int]]:
+def occurrences(words: list[list[tuple[int, int, int]]], slop: int, offsets=None) -> list[tuple[int, int]]:
     """Character spans of a phrase where it occurs, given each word's (position, start, end) list:
-    one span from the first word to the last per occurrence (slop 1), else each word that is part of one."""
+    one span from the first word to the last per occurrence (slop 1), else each word that is part of one.
+    ``offsets``: each part's offset from the phrase's start instead (a MixedPhrase's common grams)."""
     at = [{p: (s, e) for p, s, e in w} for w in words]
+    if offsets is not None:
+        starts = set.intersection(*({p - off for p in part} for part, off in zip(at, offsets)))
+        return [(min(part[s + off][0] for part, off in zip(at, offsets)),
+                 max(part[s + off][1] for part, off in zip(at, offsets))) for s in starts]
     steps = range(1, slop + 1)
     alive = [set(at[0])]
     for i in range(1, len(at)):  # forwards: positions that follow a live position of the word before

@@ -24,6 +24,7 @@ from whoosh import fields, qparser
 from whoosh import query as wq
 
 from index import schema as f
+from index.common_grams import query_analyzer
 
 from .common_words import place_common_words
 from .errors import BadQuery
@@ -114,12 +115,12 @@ def _parser(schema, match: str) -> qparser.QueryParser:
 
 def _query_field(field):
     """``field`` as the parser sees it: a text field analysed with Lede's chain keeps common words,
-    marked (schema.query_analyzer), for common_words.py to place."""
+    marked (common_grams.query_analyzer), for common_words.py to place."""
     if not isinstance(field.analyzer, f.NewsAnalyzer) or not field.format or \
             not field.format.supports("positions"):
         return field
     shown = copy.copy(field)
-    shown.analyzer = f.query_analyzer()
+    shown.analyzer = query_analyzer()
     return shown
 
 

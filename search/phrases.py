@@ -16,10 +16,12 @@ document (postings.py), and a document is dropped as soon as one word
 cannot follow, so later words are read for fewer documents.
 
 A phrase with common words ("Secretary of State") is a ``MixedPhrase``:
-the same matching, each word read from its own field — content words from
-the text field, common words from its companion (index/schema.py), which
-shares its positions. Its score is the sum of its words' scores, added as
-for a Phrase.
+the same matching, each part read from its own field — content words from
+the text field, common words and common grams (``secretari of``) from its
+companion (index/common_grams.py), which shares its positions — and, for a
+phrase without slop, each part at its own offset from the phrase's start
+(a gram covers two words). Its score is the sum of its parts' scores, added
+as for a Phrase.
 """
 from __future__ import annotations
 
@@ -32,27 +34,30 @@ from .postings import term_values
 
 
 class MixedPhrase(wq.Phrase):
-    """A phrase whose words are looked up in different fields sharing one position space.
+    """A phrase whose parts are looked up in different fields sharing one position space.
 
     ``fieldname`` is the text field the phrase is about (``body``); ``fields[i]`` is where
-    ``words[i]`` is indexed (``body`` or ``body_common``). Whoosh's own matchers cannot
-    follow positions across fields, so ``matcher`` (used when a query also holds parts
-    scoring.py does not handle) computes the matches here and hands Whoosh a list.
+    ``words[i]`` is indexed (``body`` or ``body_common``). With ``offsets`` (slop 1), part i
+    stands ``offsets[i]`` positions after the phrase's start; without, parts follow each
+    other within ``slop``, as a Phrase's words do. Whoosh's own matchers cannot follow
+    positions across fields, so ``matcher`` (used when a query also holds parts scoring.py
+    does not handle) computes the matches here and hands Whoosh a list.
     """
 
-    def __init__(self, fieldname, words, fields, slop=1, boost=1.0, char_ranges=None):
+    def __init__(self, fieldname, words, fields, offsets=None, slop=1, boost=1.0, char_ranges=None):
         super().__init__(fieldname, list(words), slop=slop, boost=boost, char_ranges=char_ranges)
         self.fields = tuple(fields)
+        self.offsets = tuple(offsets) if offsets is not None else None
 
     def __eq__(self, other):
-        return super().__eq__(other) and self.fields == other.fields
+        return super().__eq__(other) and (self.fields, self.offsets) == (other.fields, other.offsets)
 
     def __hash__(self):
-        return super().__hash__() ^ hash(self.fields)
+        return super().__hash__() ^ hash((self.fields, self.offsets))
 
     def __repr__(self):
-        return "%s(%r, %r, %r, slop=%s, boost=%f)" % (
-            type(self).__name__, self.fieldname, self.words, self.fields, self.slop, self.boost)
+        return "%s(%r, %r, %r, offsets=%r, slop=%s, boost=%f)" % (
+            type(self).__name__, self.fieldname, self.words, self.fields, self.offsets, self.slop, self.boost)
 
     def terms(self, phrases=False):
         if phrases:
@@ -80,7 +85,7 @@ class MixedPhrase(wq.Phrase):
                 m.next()
             scores.append(found)
         candidates = set(scores[0]).intersection(*scores[1:])
-        docs = ordered_docs(reader, keys, sorted(candidates), self.slop)
+        docs = ordered_docs(reader, keys, sorted(candidates), self.slop, offsets=self.offsets)
         total = binary_sum(scores, docs)
         return matching.ListMatcher(docs, [total[d] * self.boost for d in docs])
 
@@ -137,8 +142,13 @@ def phrase_docs(searcher, q: wq.Phrase, word_docs) -> set:
             continue
         end = offset + sub.doc_count_all()
         local = sorted(d - offset for d in candidates if offset <= d < end)
-        found.update(offset + d for d in ordered_docs(reader, keys, local, q.slop))
+        found.update(offset + d for d in ordered_docs(reader, keys, local, q.slop, offsets=offsets_of(q)))
     return found
+
+
+def offsets_of(q: wq.Phrase):
+    """A MixedPhrase's part offsets (None: the parts follow each other within the slop)."""
+    return getattr(q, "offsets", None)
 
 
 def binary_sum(parts: list[dict], docs) -> dict:
@@ -153,15 +163,18 @@ def binary_sum(parts: list[dict], docs) -> dict:
 
 
 def ordered_docs(reader, terms: list[tuple[str, bytes]], docnums, slop: int, blocks=None,
-                 key=None) -> list[int]:
+                 key=None, offsets=None) -> list[int]:
     """The segment ``docnums`` (sorted, live, each holding every word) where the words ``terms``
-    ((field, word as indexed), fields sharing positions) stand in order.
+    ((field, word as indexed), fields sharing positions) stand in order — or, with ``offsets``,
+    each at its offset from a common start.
 
     ``blocks``/``key``: a cache of postings block indexes (an LRUCache) and the prefix of its keys,
     (prefix, fieldname, word) for each word.
     """
     if len(terms) < 2:
         return list(docnums)  # a one-word span: every document with the word
+    if offsets is not None:
+        return _at_offsets(reader, terms, docnums, offsets, blocks, key)
     if slop < 1:
         return []  # no distance is both >= 1 and <= slop
     read: dict = {}  # word → {docnum: positions}: a repeated word is read once (later reads need fewer docs)
@@ -183,6 +196,27 @@ def ordered_docs(reader, terms: list[tuple[str, bytes]], docnums, slop: int, blo
         if not ends:
             return []
     return sorted(ends)
+
+
+def _at_offsets(reader, terms, docnums, offsets, blocks, key) -> list[int]:
+    """``docnums`` where some start position s has part i at s + offsets[i] for every part."""
+    read: dict = {}  # a repeated part is read once (later reads need fewer docs)
+    starts = None  # docnum → the start positions still possible
+    for term, offset in zip(terms, offsets):
+        docs = sorted(starts) if starts is not None else docnums
+        got = read.get(term)
+        if got is None:
+            fieldname, text = term
+            cache_key = None if key is None else (key, fieldname, text)
+            got = read[term] = dict(term_values(reader, fieldname, text, docs, "positions", blocks, cache_key))
+        if starts is None:
+            starts = {d: {p - offset for p in got[d]} for d in docs if d in got}
+        else:
+            starts = {d: s for d, s in ((d, starts[d].intersection(p - offset for p in got.get(d, ())))
+                                        for d in docs) if s}
+        if not starts:
+            return []
+    return sorted(starts)
 
 
 def _next_ends_adjacent(prev: list[int], positions, slop: int) -> list[int]:

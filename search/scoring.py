@@ -265,7 +265,8 @@ class TermScores:
                 return {}
         offset = leaf.offset
         local = sorted(d - offset for d in within)
-        docs = [offset + d for d in phrases.ordered_docs(reader, keys, local, q.slop, self._blocks, leaf.index)]
+        docs = [offset + d for d in phrases.ordered_docs(reader, keys, local, q.slop, self._blocks, leaf.index,
+                                                         phrases.offsets_of(q))]
         total = phrases.binary_sum([scores[fw] for fw in words], docs)
         if q.boost != 1.0:  # the WrappingMatcher around the span matcher (which itself multiplies by 1.0)
             boost = q.boost

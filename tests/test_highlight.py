@@ -210,3 +210,6 @@ def test_phrase_occurrences_follow_positions_and_slop():
     assert occurrences(words, 1) == [(0, 8)]
     assert sorted(occurrences(words, 4)) == [(0, 4), (5, 8), (20, 24), (30, 33)]
     assert occurrences([[(0, 0, 3), (1, 4, 7)], [(0, 0, 3), (1, 4, 7)]], 1) == [(0, 7)]  # "bye bye"
+    # grams "bank of" (at 3 and 9) and "of england" (at 4): one occurrence, from "bank" to "england"
+    grams = [[(3, 10, 17), (9, 40, 47)], [(4, 15, 25)]]
+    assert occurrences(grams, 1, offsets=(0, 1)) == [(10, 25)]
