@@ -84,51 +84,86 @@ class CommonGramsAnalyzer(f.NewsAnalyzer, _KeepStops):
     """The companion fields' analysis: text_analyzer's chain with stop words kept, then CommonGramsFilter.
 
     ``postings`` analyses each distinct raw word once (schema._analyse_word, stop words kept and
-    flagged) and pairs the words in one pass, as NewsAnalyzer.postings does for the text field.
+    flagged) and pairs neighbours as it goes, in one pass, as NewsAnalyzer.postings does for the
+    text field.
     """
 
-    def __init__(self):
-        super().__init__(f.words_chain() | f.content_filters() | CommonGramsFilter())
+    def __init__(self, content=None):
+        """``content``: the text field's stop and stem filters, shared so each word is stemmed once."""
+        content = content if content is not None else f.content_filters()
+        super().__init__(f.words_chain() | content | CommonGramsFilter())
 
     def _forget(self) -> None:
         super()._forget()
-        self._words: dict[str, tuple] = {}  # raw word → (positions it takes, its flagged parts)
+        self._words: dict[str, tuple] = {}  # raw word → its tokens by position (_flagged)
 
     def __getstate__(self):
         return {k: v for k, v in super().__getstate__().items() if k != "_words"}
 
     def postings(self, text: str, words: set | None = None) -> dict[str, list[tuple[int, int, int]]]:
-        """term → [(position, startchar, endchar), …]: what the chain yields in index mode.
-        (The companion field has no did-you-mean words: ``words`` is left as it is.)"""
+        """term → [(position, startchar, endchar), …]: what the chain yields in index mode, each
+        term's postings in the same order. (The companion field has no did-you-mean words: ``words``
+        is left as it is.)"""
         memo = self._words
         if len(memo) > f.POSTINGS_CACHE_WORDS:
             memo.clear()
-        tokens = []
+        seen: dict[str, list] = {}
+        get = seen.get
+
+        def add(term, posting):
+            entry = get(term)
+            if entry is None:
+                seen[term] = [posting]
+            else:
+                entry.append(posting)
+
+        prev: tuple = ()  # (term, is common, start) of the words at the position before
+        prev_common = False  # whether one of them is common (else a content word pairs with none)
         pos = end = 0
         find = text.find
         for raw in f._TOKEN_FINDALL(text):
             start = find(raw, end)
             end = start + len(raw)
-            analysis = memo.get(raw)
-            if analysis is None:
-                analysis = memo[raw] = self._flagged(raw)
-            width, parts = analysis
-            tokens += [(term, pos + dpos, start + ds, start + de, common) for term, dpos, ds, de, common in parts]
-            pos += width
-        seen: dict[str, list] = {}
-        for term, p, start, stop in common_grams(tokens):
-            entry = seen.get(term)
-            if entry is None:
-                seen[term] = [(p, start, stop)]
-            else:
-                entry.append((p, start, stop))
+            groups = memo.get(raw)
+            if groups is None:
+                groups = memo[raw] = self._flagged(raw)
+            if groups.__class__ is not tuple:  # one token spanning the word (most words): (term, common)
+                term, common = groups
+                if common:
+                    add(term, (pos, start, end))
+                if common or prev_common:
+                    for before, was_common, bs in prev:
+                        if common or was_common:
+                            add(before + GRAM_JOIN + term, (pos - 1, bs, end))
+                prev, prev_common = ((term, common, start),), common
+                pos += 1
+                continue
+            for group in groups:  # one per position the word takes
+                current = []
+                for term, common, ds, de in group:
+                    s, e = start + ds, start + de
+                    if common:
+                        add(term, (pos, s, e))
+                    for before, was_common, bs in prev:
+                        if common or was_common:
+                            add(before + GRAM_JOIN + term, (pos - 1, bs, e))
+                    current.append((term, common, s))
+                prev, prev_common = tuple(current), any(c for _, c, _ in current)
+                pos += 1
         return seen
 
-    def _flagged(self, raw: str) -> tuple[int, tuple]:
+    def _flagged(self, raw: str) -> tuple | list:
+        """The word's tokens by position: ((term, is common, start, end), …) for each position it takes;
+        for a word that is one token spanning it, [term, is common]."""
         items = self.items
         stops, stem = items[4], items[5]
         width, parts, _ = f._analyse_word(raw, items[3].charmap, stops.stops, stops.min, stem.stem, common=True)
-        return width, parts
+        groups = [[] for _ in range(width)]
+        for term, dpos, ds, de, common in parts:
+            groups[dpos].append((term, common, ds, de))
+        if width == 1 and len(parts) == 1 and parts[0][2:4] == (0, len(raw)):
+            return [parts[0][0], parts[0][4]]
+        return tuple(tuple(g) for g in groups)
 
 
 class _MarkCommonFilter(Filter):

@@ -488,7 +488,7 @@ def build_schema() -> fields.Schema:
     from .common_grams import CommonGramsAnalyzer  # it builds on this module's chain
 
     analyzer = text_analyzer()
-    common = CommonGramsAnalyzer()
+    common = CommonGramsAnalyzer(CompositeAnalyzer(*analyzer.items[4:]))  # the same stop list and stemmer
 
     def text(**kw):
         return fields.TEXT(analyzer=analyzer, multitoken_query=MULTITOKEN_QUERY, **kw)
