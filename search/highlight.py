@@ -21,7 +21,7 @@ from html import escape
 from whoosh import query as wq
 
 from .common_words import source_field
-from .phrases import offsets_of, phrase_terms
+from .phrases import MixedPhrase, offsets_of, phrase_terms
 from .postings import step_values, term_values
 
 MAX_SNIPPETS = 3
@@ -58,7 +58,7 @@ def _collect(q, reader, out: set) -> None:
     if isinstance(q, wq.AndNot):
         _collect(q.a, reader, out)
         return
-    if isinstance(q, wq.Phrase) and len(q.words) > 1:
+    if isinstance(q, MixedPhrase) or (isinstance(q, wq.Phrase) and len(q.words) > 1):
         out.add(q)
         return
     if q.is_leaf():
@@ -91,13 +91,13 @@ def match_spans(searcher, terms, fieldname: str, docnums, blocks=None) -> dict[i
             if source_field(term.fieldname) == fieldname:
                 _phrase_spans(searcher, term, ordered, blocks, spans)
             continue
-        field, text = term
-        if field != fieldname:
+        field, text = term  # a word of ``fieldname``, or of its common-word field (a query of common words)
+        if source_field(field) != fieldname:
             continue
         for n, reader, offset, local in _segments(searcher, ordered):
-            if (fieldname, text) not in reader:
+            if (field, text) not in reader:
                 continue
-            for d, chars in term_characters(reader, fieldname, text, local, blocks, (n, fieldname, text)):
+            for d, chars in term_characters(reader, field, text, local, blocks, (n, field, text)):
                 spans[offset + d].extend((start, end) for _, start, end in chars)
     for d in ordered:
         spans[d] = _merge(spans[d])

@@ -169,6 +169,12 @@ def test_a_phrase_with_common_words_is_marked_whole(snippet_engine):
     assert hit(snippet_engine, '"secretary of state" OR things', "state").snippets[0].count("<mark>") == 2
 
 
+def test_phrases_of_one_common_gram_and_common_words_alone_are_marked(snippet_engine):
+    assert hit(snippet_engine, '"said the"', "state").snippets[0].count("<mark>said the</mark>") == 1
+    assert "<mark>The</mark> <mark>Secretary</mark>" not in hit(snippet_engine, "the", "state").snippets[0]
+    assert hit(snippet_engine, "the", "state").snippets[0].startswith("<mark>The</mark> Secretary")
+
+
 def test_sentences_are_not_cut_at_abbreviations(snippet_engine):
     h = hit(snippet_engine, "jones", "abbrev")
     assert h.snippets == ("… The U.S. envoy met Mr. Smith and Dr. <mark>Jones</mark> near the embassy on Friday.",)
