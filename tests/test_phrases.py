@@ -45,6 +45,9 @@ CASES = [
     ('body:"prime of minister"', {"stop"}),
     ('body:"the prime minister"', {"adjacent"}),
     ('body:"said the"', {"bye1", "bye2"}),  # only common words after the first
+    ('body:"of minister"~2', {"stop"}),  # with slop, read word by word: "of" from body_common
+    ('body:"the man"~2', {"bye1", "bye2"}),
+    ('body:"said man"~2', {"bye1", "bye2"}),  # "the" between: one word apart is within slop 2
     ('body:"fired tear gas"', {"hyphen", "spaced"}),  # tear-gas is indexed as its parts too
     ('body:"fired tear-gas"', {"hyphen", "spaced"}),
     ('body:"fired teargas"', {"hyphen"}),  # the joined form stands at its first part's position
