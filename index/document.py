@@ -2,8 +2,9 @@
 
 Besides the article's own text, it derives what search needs cheaply at query
 time: analysed copies of outlet and section (for ``outlet:telegraph``), month
-and day keys of the publication date (facets and filters), and a near-duplicate
-sketch of the body. (The did-you-mean words are counted apart: vocabulary.py.)
+and day keys of the publication date (facets and filters), a near-duplicate
+sketch of the body, and the title, body and captions again for their common-word
+companion fields (schema.COMMON_FIELDS: phrases with "of", "the", …). (The did-you-mean words are counted apart: vocabulary.py.)
 """
 from __future__ import annotations
 
@@ -49,6 +50,8 @@ def to_document(article: Article, source_hash: str = "") -> dict:
         f.HASH: source_hash,
         f.ARTICLE: json.dumps(article.to_json(), ensure_ascii=False),
     }
+    for name, common in f.COMMON_FIELDS.items():
+        doc[common] = doc[name]
     published = parse_date(article.published)
     if published is not None:
         doc[f.PUBLISHED] = published

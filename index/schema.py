@@ -8,6 +8,12 @@ Analysis is a chain of stages, each a small filter:
     and ``teargas``) → drop the English possessive (``Iran's`` → ``iran``)
     → fold case and accents → drop stop words → stem (English).
 
+Common words (stop words, and words shorter than STOP_MIN_SIZE) are indexed
+too, apart: each searched text field has a companion field (COMMON_FIELDS)
+holding them, unstemmed, at their real positions, and the word pairs they
+form with their neighbours (index/common_grams.py). The text field keeps its
+exact postings and lengths, so plain-word ranking is what it was.
+
 Did-you-mean's words (``spell_words``, counted in vocabulary.py) come from the
 same chain without stemming and stop words: real, unstemmed words. When
 indexing, ``NewsAnalyzer.postings`` notes them from the same per-word analysis.
@@ -351,11 +357,14 @@ class NewsAnalyzer(CompositeAnalyzer):
         return tokens if noted else _noting(tokens, unstemmed)
 
 
-def _analyse_word(raw: str, charmap, stops, minsize: int, stem) -> tuple[int, tuple, tuple[str, ...]]:
+def _analyse_word(raw: str, charmap, stops, minsize: int, stem,
+                  common: bool = False) -> tuple[int, tuple, tuple[str, ...]]:
     """What NewsAnalyzer._analyse gets from text_analyzer's chain, step by step: fold quotes
     (QuoteFoldFilter), split hyphens, the joined word first (HyphenFilter, index mode), drop the
     possessive, lowercase, fold accents (FoldFilter), drop stop words (StopFilter, renumber=False)
-    and stem (MemoStemFilter); without ``stem``, the chain ends after folding."""
+    and stem (MemoStemFilter); without ``stem``, the chain ends after folding. ``common``: keep
+    the stop words too, unstemmed, each part then (term, position offset, start, end, is common)
+    (index/common_grams.py)."""
     text = raw if raw.isascii() else raw.translate(QUOTE_FOLD)
     if HYPHEN_SEARCH(text) is None:
         width, tokens = 1, ((text, 0, 0, len(raw)),)
@@ -373,7 +382,10 @@ def _analyse_word(raw: str, charmap, stops, minsize: int, stem) -> tuple[int, tu
         if not text.isascii():
             text = text.translate(charmap)
         folded.append(text)
-        if stem is None:
+        if common:
+            stop = len(text) < minsize or text in stops
+            parts.append((text if stop else stem(text), pos, start, end, stop))
+        elif stem is None:
             parts.append((text, pos, start, end))
         elif len(text) >= minsize and text not in stops:
             parts.append((stem(text), pos, start, end))
@@ -386,11 +398,21 @@ def _noting(tokens, texts: list[str]):
         yield t
 
 
+def words_chain():
+    """The chain's first stages: words, folded (no stop words dropped, no stemming)."""
+    return RegexTokenizer(TOKEN_PATTERN) | QuoteFoldFilter() | HyphenFilter() | FoldFilter(accent_map)
+
+
+def content_filters():
+    """The chain's last stages: drop (or, with removestops=False, mark) stop words, stem the rest."""
+    return (StopFilter(stoplist=STOP_LIST, minsize=STOP_MIN_SIZE, renumber=False)
+            | MemoStemFilter(lang=STEM_LANGUAGE, cachesize=STEM_CACHE_WORDS))
+
+
 def text_analyzer(stem: bool = True):
-    chain = RegexTokenizer(TOKEN_PATTERN) | QuoteFoldFilter() | HyphenFilter() | FoldFilter(accent_map)
+    chain = words_chain()
     if stem:
-        chain = (chain | StopFilter(stoplist=STOP_LIST, minsize=STOP_MIN_SIZE, renumber=False)
-                 | MemoStemFilter(lang=STEM_LANGUAGE, cachesize=STEM_CACHE_WORDS))
+        chain = chain | content_filters()
     return NewsAnalyzer(chain)
 
 
@@ -449,6 +471,9 @@ BYLINE, CONTRIBUTORS, PUBLISHED, SOURCE, HASH, ARTICLE = (
     "byline", "contributors", "published", "source", "hash", "article")
 # Analysed copies of outlet and section, so `outlet:telegraph` works in the query language.
 OUTLET_TEXT, SECTION_TEXT = "outlet_text", "section_text"
+# Companion fields holding the common words of each searched text field (see the module docstring).
+TITLE_COMMON, BODY_COMMON, CAPTIONS_COMMON = "title_common", "body_common", "captions_common"
+COMMON_FIELDS = {TITLE: TITLE_COMMON, BODY: BODY_COMMON, CAPTIONS: CAPTIONS_COMMON}
 # Exact keys of the publication date, for facets and filters: "2020-01" and "2020-01-01".
 MONTH, DAY = "month", "day"
 # Near-duplicate sketch of the body (see index/fingerprint.py), a column only.
@@ -460,10 +485,16 @@ MULTITOKEN_QUERY = "phrase"
 
 
 def build_schema() -> fields.Schema:
+    from .common_grams import CommonGramsAnalyzer  # it builds on this module's chain
+
     analyzer = text_analyzer()
+    common = CommonGramsAnalyzer(CompositeAnalyzer(*analyzer.items[4:]))  # the same stop list and stemmer
 
     def text(**kw):
         return fields.TEXT(analyzer=analyzer, multitoken_query=MULTITOKEN_QUERY, **kw)
+
+    def common_words(**kw):
+        return fields.TEXT(analyzer=common, chars=True, **kw)
 
     return fields.Schema(
         id=fields.ID(stored=True, unique=True, sortable=True),
@@ -475,6 +506,9 @@ def build_schema() -> fields.Schema:
         title=text(stored=True, field_boost=TITLE_BOOST, chars=True),
         body=text(stored=True, chars=True),
         captions=text(stored=True, chars=True),
+        title_common=common_words(field_boost=TITLE_BOOST),
+        body_common=common_words(),
+        captions_common=common_words(),
         byline=text(stored=True),
         contributors=text(stored=True),
         published=fields.DATETIME(stored=True, sortable=True),

@@ -94,6 +94,6 @@ def _docs(q, terms: TermDocs):
         return set(terms.all()) - _docs(q.query, terms)
     if isinstance(q, type(wq.NullQuery)):
         return frozenset()
-    if type(q) is wq.Phrase:
+    if type(q) in (wq.Phrase, phrases.MixedPhrase):
         return phrases.phrase_docs(terms.searcher, q, terms.term)
     return set(terms.searcher.docs_for_query(q))

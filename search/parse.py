@@ -6,6 +6,10 @@ The language: words (all required by default, or any of them with
 ``published:[2019-12-31 TO 2020-01-01]`` (or ``published:2020-01``),
 ``prefix*`` and ``fuzzy~`` (``fuzzy~2`` for two edits).
 
+Common words ("the", "of") are kept by the parser and placed afterwards
+(common_words.py): inside phrases they count, as plain words they are dropped
+unless the query has nothing else.
+
 It is lenient where a reading is obvious — an unbalanced quote or parenthesis
 and stray operators are read as plain text, an unknown ``field:`` is read as
 words — and strict where a guess would be expensive or wrong: a wildcard
@@ -13,13 +17,16 @@ without a real prefix and an unreadable date are BadQuery errors that say so.
 """
 from __future__ import annotations
 
+import copy
 import re
 
 from whoosh import fields, qparser
 from whoosh import query as wq
 
 from index import schema as f
+from index.common_grams import query_analyzer
 
+from .common_words import place_common_words
 from .errors import BadQuery
 
 #: Names users write before ``:`` → the index field searched.
@@ -47,8 +54,8 @@ _WORD = re.compile(r"\w+")
 def parse_query(text: str, schema, match: str = "all") -> wq.Query:
     """The Whoosh query for ``text``; raises BadQuery (param ``q``) naming the problem.
 
-    Returns ``query.NullQuery`` when nothing searchable is left (only stop
-    words or operators): that finds nothing, which is the honest answer.
+    Returns ``query.NullQuery`` when nothing searchable is left (only
+    operators): that finds nothing, which is the honest answer.
     """
     text = text.translate(QUOTE_FOLD).replace("?", " ")  # `?` is punctuation here, not a wildcard
     _check_published(text)
@@ -62,7 +69,7 @@ def parse_query(text: str, schema, match: str = "all") -> wq.Query:
         raise
     except Exception as exc:  # Whoosh raises assorted errors on odd input; name what it said
         raise BadQuery(f"q could not be read: {exc}", "q") from None
-    query = _limit_fuzzy(query)
+    query = _limit_fuzzy(place_common_words(query, schema))
     if _has_every(query):
         raise BadQuery(f"q: a wildcard needs at least {MIN_PREFIX} letters before *, e.g. protest*", "q")
     return query
@@ -92,7 +99,7 @@ def _parser(schema, match: str) -> qparser.QueryParser:
         if match not in GROUPS:
             raise BadQuery(f"match must be one of {', '.join(GROUPS)}", "match")
         # Only the user-facing fields: `hash:` or `article:` in a query are read as words.
-        visible = fields.Schema(**{name: schema[name] for name in set(QUERY_FIELDS.values())
+        visible = fields.Schema(**{name: _query_field(schema[name]) for name in set(QUERY_FIELDS.values())
                                    if name in schema})
         parser = qparser.MultifieldParser(list(FIELD_BOOSTS), visible, fieldboosts=FIELD_BOOSTS,
                                           group=GROUPS[match])
@@ -104,6 +111,17 @@ def _parser(schema, match: str) -> qparser.QueryParser:
             {real: [alias] for alias, real in QUERY_FIELDS.items() if alias != real}))
         _PARSERS[key] = parser
     return parser
+
+
+def _query_field(field):
+    """``field`` as the parser sees it: a text field analysed with Lede's chain keeps common words,
+    marked (common_grams.query_analyzer), for common_words.py to place."""
+    if not isinstance(field.analyzer, f.NewsAnalyzer) or not field.format or \
+            not field.format.supports("positions"):
+        return field
+    shown = copy.copy(field)
+    shown.analyzer = query_analyzer()
+    return shown
 
 
 def _check_published(text: str) -> None:

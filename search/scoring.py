@@ -25,7 +25,9 @@ is rebuilt exactly as Whoosh 2.7.4 builds its matchers for each segment:
 * a ``Phrase`` is Whoosh's ``SpanNear2``: nothing when a word is missing from
   the segment, else the documents holding every word in order (phrases.py),
   scored as a binary tree of intersections of its words (``make_binary_tree``:
-  the first half's sum plus the second half's), times its boost.
+  the first half's sum plus the second half's), times its boost. A
+  ``MixedPhrase`` (a phrase with common words) is scored the same way, each
+  word in its own field, as its own ``matcher`` scores it.
 
 Inside an ``And`` (or a phrase), a common word is read only in the postings
 blocks that hold a document of the smallest part, as Whoosh's skip_to would.
@@ -78,6 +80,7 @@ SIZE_CACHE = 16_384  # document frequencies kept per searcher (a few dozen bytes
 BLOCK_INDEX_SIZE = 500_000  # postings blocks whose position phrase matching keeps per searcher (16 bytes each)
 
 _WEIGHT = itemgetter(0)
+PHRASES = (wq.Phrase, phrases.MixedPhrase)
 
 
 class TermScores:
@@ -134,7 +137,7 @@ class TermScores:
             if within is not None and len(scores) > 4 * len(within):  # less to combine
                 scores = {d: scores[d] for d in within if d in scores}
             return scores
-        if kind is wq.Phrase:
+        if kind in PHRASES:
             return self._phrase(q, leaf, within)
         if kind is wq.AndNot:
             a = self._eval(q.a, leaf, scored, within)
@@ -227,8 +230,8 @@ class TermScores:
             return size
         if kind is wq.Not:
             return leaf.doc_count
-        if kind is wq.Phrase:  # Phrase.estimate_size: an And of its words
-            return min(self._estimate(wq.Term(q.fieldname, w), leaf) for w in q.words)
+        if kind in PHRASES:  # Phrase.estimate_size: an And of its words
+            return min(self._estimate(wq.Term(f, w), leaf) for f, w in phrases.phrase_terms(q))
         if kind is wq.And:
             return min(self._estimate(s, leaf) for s in q.subqueries)
         # Or and AndNot: CompoundQuery.estimate_size
@@ -241,30 +244,30 @@ class TermScores:
         positions are then read only for the documents holding every word.
         """
         schema, reader = leaf.searcher.schema, leaf.reader
-        if q.fieldname not in schema:
+        words = phrases.phrase_terms(q)
+        if any(field not in schema for field, _ in words):
             return {}
-        field = schema[q.fieldname]
-        btexts = []
-        for word in q.words:
+        keys = []
+        for field, word in words:
             try:
-                btext = field.to_bytes(word)
+                btext = schema[field].to_bytes(word)
             except ValueError:
                 return {}
-            if (q.fieldname, btext) not in reader:  # Whoosh's shortcut: a missing word matches nothing
+            if (field, btext) not in reader:  # Whoosh's shortcut: a missing word matches nothing
                 return {}
-            btexts.append(btext)
-        terms = {w: wq.Term(q.fieldname, w) for w in q.words}
+            keys.append((field, btext))
+        terms = {fw: wq.Term(*fw) for fw in words}
         scores = {}
-        for word in sorted(terms, key=lambda w: self._estimate(terms[w], leaf)):
-            scores[word] = found = self._term(terms[word], leaf, within)[0]
+        for fw in sorted(terms, key=lambda fw: self._estimate(terms[fw], leaf)):
+            scores[fw] = found = self._term(terms[fw], leaf, within)[0]
             within = found.keys() if within is None else found.keys() & within
             if not within:
                 return {}
         offset = leaf.offset
         local = sorted(d - offset for d in within)
-        docs = [offset + d for d in phrases.ordered_docs(reader, q.fieldname, btexts, local, q.slop,
-                                                         self._blocks, leaf.index)]
-        total = _binary_sum([scores[w] for w in q.words], docs)
+        docs = [offset + d for d in phrases.ordered_docs(reader, keys, local, q.slop, self._blocks, leaf.index,
+                                                         phrases.offsets_of(q))]
+        total = phrases.binary_sum([scores[fw] for fw in words], docs)
         if q.boost != 1.0:  # the WrappingMatcher around the span matcher (which itself multiplies by 1.0)
             boost = q.boost
             total = {d: v * boost for d, v in total.items()}
@@ -300,7 +303,7 @@ def supported(q, schema=None) -> bool:
         return True
     if kind is wq.Term:
         return not q.minquality
-    if kind is wq.Phrase:
+    if kind in PHRASES:
         return phrases.supported(q, schema)
     if kind is wq.And:
         return all(supported(s, schema) for s in q.subqueries)
@@ -476,17 +479,6 @@ def _union(a, b) -> dict:
         x = get(d)
         out[d] = v if x is None else x + v
     return out
-
-
-def _binary_sum(parts: list[dict], docs) -> dict:
-    """{d: score} for ``docs`` as make_binary_tree(IntersectionMatcher, parts) adds them: the first
-    half's sum plus the second half's, recursively (a one-part tree is that part)."""
-    if len(parts) == 1:
-        part = parts[0]
-        return {d: part[d] for d in docs}
-    half = len(parts) // 2
-    a, b = _binary_sum(parts[:half], docs), _binary_sum(parts[half:], docs)
-    return {d: a[d] + b[d] for d in docs}
 
 
 def _intersect(a, b) -> dict:

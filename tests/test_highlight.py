@@ -1,9 +1,11 @@
 """Highlighting: marks the words as written, escapes everything else, cuts at sentence boundaries."""
+import itertools
+
 import pytest
 
 from articles import article, build_index
 from search import Engine, SearchRequest
-from search.highlight import lead, mark, snippets
+from search.highlight import lead, mark, occurrences, snippets
 
 LONG = " ".join(f"Filler sentence number {i} says nothing much." for i in range(30))
 DOCS = [
@@ -44,7 +46,7 @@ def test_up_to_three_fragments_cut_at_sentences(engine):
     for s in h.snippets:
         assert "<mark>protesters</mark>" in s
         assert len(s) < 400
-        assert s[0].isupper()  # starts at a sentence start
+        assert s.startswith("… ") and s[2].isupper()  # a sentence start inside its paragraph
         assert s.rstrip().endswith((".", ";"))  # ends at a sentence or clause end
 
 
@@ -118,3 +120,102 @@ def test_block_index_finds_the_same_offsets_as_stepping_through_the_postings(tmp
                     assert got == expected, (fieldname, text)
         every = [k for k in blocks._entries if k[2] == b"stori"]
         assert every and all(len(blocks.get(k)[0]) > 1 for k in every)  # several blocks: jumps were tested
+
+
+SNIPPET_DOCS = [
+    article("teargas", "Clashes at the border",
+            "Police fired tear gas at the crowd. Hours later men were attempting to tear down razor wire.\n\n"
+            "Many who were stricken by the gas needed help. Guards fired tear-gas again at dusk."),
+    article("state", "Talks", "The Secretary of State spoke. A secretary said the state of things was calm."),
+    article("abbrev", "Envoy",
+            "Officials at the ministry said very little about the matter during a long and tiring week of talks. "
+            "The U.S. envoy met Mr. Smith and Dr. Jones near the embassy on Friday. Nothing more was said, "
+            "and nobody at the ministry or at the embassy would say why it was so quiet all week, not even "
+            "the clerks who keep the visitors' book at the gate.\n\n"
+            "The embassy stayed shut."),
+    article("paras", "Long",
+            "Opening words about the harbour. " + " ".join(f"Filler clause {i} goes on and on." for i in range(8))
+            + " The harbour was quiet.\n\nA second paragraph names the harbour at once."),
+]
+
+
+@pytest.fixture(scope="module")
+def snippet_engine(tmp_path_factory):
+    index_dir = tmp_path_factory.mktemp("snippets")
+    build_index(index_dir, SNIPPET_DOCS)
+    return Engine(index_dir)
+
+
+def plain(snippet: str) -> str:
+    """A snippet's text: marks and the ellipses that say it was cut removed, entities decoded."""
+    import html
+    return html.unescape(snippet.replace("<mark>", "").replace("</mark>", "").strip("… "))
+
+
+def test_a_phrase_is_marked_where_it_stands_not_its_words_elsewhere(snippet_engine):
+    h = hit(snippet_engine, '"tear gas"', "teargas")
+    text = " ".join(h.snippets)
+    assert "<mark>tear gas</mark> at the crowd" in text
+    assert "<mark>tear-gas</mark> again" in text
+    assert "<mark>tear</mark> down" not in text
+    assert "the <mark>gas</mark>" not in text
+    assert text.count("<mark>") == 2
+
+
+def test_a_phrase_with_common_words_is_marked_whole(snippet_engine):
+    h = hit(snippet_engine, '"Secretary of State"', "state")
+    assert h.snippets == (  # not the other "secretary" and "state"
+        "The <mark>Secretary of State</mark> spoke. A secretary said the state of things was calm.",)
+    assert hit(snippet_engine, '"secretary of state" OR things', "state").snippets[0].count("<mark>") == 2
+
+
+def test_phrases_of_one_common_gram_and_common_words_alone_are_marked(snippet_engine):
+    assert hit(snippet_engine, '"said the"', "state").snippets[0].count("<mark>said the</mark>") == 1
+    assert "<mark>The</mark> <mark>Secretary</mark>" not in hit(snippet_engine, "the", "state").snippets[0]
+    assert hit(snippet_engine, "the", "state").snippets[0].startswith("<mark>The</mark> Secretary")
+
+
+def test_sentences_are_not_cut_at_abbreviations(snippet_engine):
+    h = hit(snippet_engine, "jones", "abbrev")
+    assert h.snippets == ("… The U.S. envoy met Mr. Smith and Dr. <mark>Jones</mark> near the embassy on Friday.",)
+
+
+def test_snippets_stay_in_their_paragraph_and_never_repeat_text(snippet_engine):
+    texts = {a.id: a.text("body") for a in SNIPPET_DOCS}
+    for q, id in (("harbour", "paras"), ("embassy", "abbrev"), ('"tear gas"', "teargas"), ("gas", "teargas")):
+        h = hit(snippet_engine, q, id)
+        paragraphs = texts[id].split("\n\n")
+        pieces = [plain(s) for s in h.snippets]
+        for piece in pieces:
+            assert any(piece in p for p in paragraphs), (q, piece)
+        for a, b in itertools.combinations(pieces, 2):
+            assert a not in b and b not in a and not _shared_words(a, b), (q, a, b)
+
+
+def _shared_words(a: str, b: str, run: int = 6) -> bool:
+    """Whether two snippets share a run of ``run`` words (the same text shown twice)."""
+    wa, wb = a.split(), b.split()
+    runs = {tuple(wa[i:i + run]) for i in range(len(wa) - run + 1)}
+    return any(tuple(wb[i:i + run]) in runs for i in range(len(wb) - run + 1))
+
+
+def test_an_ellipsis_only_where_a_snippet_cuts_its_paragraph(snippet_engine):
+    h = hit(snippet_engine, "harbour", "paras")
+    first = next(s for s in h.snippets if "Opening words" in s)
+    assert first.startswith("Opening words about the <mark>harbour</mark>.")  # the paragraph's start: no "…"
+    second = next(s for s in h.snippets if "second paragraph" in s)
+    assert second == "A second paragraph names the <mark>harbour</mark> at once."
+    quiet = next(s for s in h.snippets if "quiet" in s)
+    assert quiet.startswith("… ")  # starts inside its paragraph
+    assert snippets("one two three four", [(4, 7)]) == ["one <mark>two</mark> three four"]
+    assert snippets("A " + "long " * 60 + "word ends here and " + "more " * 60, [(305, 309)])[0].endswith(" …")
+
+
+def test_phrase_occurrences_follow_positions_and_slop():
+    words = [[(0, 0, 4), (5, 20, 24)], [(1, 5, 8), (9, 30, 33)]]  # "tear" at 0 and 5, "gas" at 1 and 9
+    assert occurrences(words, 1) == [(0, 8)]
+    assert sorted(occurrences(words, 4)) == [(0, 4), (5, 8), (20, 24), (30, 33)]
+    assert occurrences([[(0, 0, 3), (1, 4, 7)], [(0, 0, 3), (1, 4, 7)]], 1) == [(0, 7)]  # "bye bye"
+    # grams "bank of" (at 3 and 9) and "of england" (at 4): one occurrence, from "bank" to "england"
+    grams = [[(3, 10, 17), (9, 40, 47)], [(4, 15, 25)]]
+    assert occurrences(grams, 1, offsets=(0, 1)) == [(10, 25)]

@@ -112,7 +112,9 @@ SCHEMAS = {
             "byline": {"type": "string"},
             "score": {"type": "number"},
             "snippets": {"type": "array", "items": {"type": "string"},
-                         "description": "Passages as HTML: text escaped, matched words in `<mark>`."},
+                         "description": "Passages as HTML: text escaped, matched words in `<mark>` (a phrase "
+                                        "marked whole, only where it stands), each within one paragraph; "
+                                        "`…` where a passage starts or stops inside its paragraph."},
             "also_in": {"type": "array", "items": {"type": "string"},
                         "description": "Other outlets that ran the same story (folded into this hit)."},
             "partial": {"type": "boolean", "description": "Only part of the query matched this article."},
