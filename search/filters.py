@@ -1,0 +1,172 @@
+"""Filter stage: which documents a request may return, as sets of docnums.
+
+Filters come from two places with one meaning: the ``outlet``, ``section``,
+``published``, ``from`` and ``to`` parameters, and the same restrictions
+typed in the query (``outlet:CNN``, ``section:"World news"``,
+``published:2020-01``, ``published:[2019-12-31 TO 2020-01-01]``,
+``published:undated``; parse.py reads them into exact-value queries). Values
+are OR-ed within a parameter and AND-ed across parameters; every set is
+cached per searcher.
+
+A typed filter at the top level of the query — required, or excluded with
+``-``/``NOT`` — is taken out of the query (``split``) and applied as a set:
+it never adds to a score, and partial matching (partial.py), which relaxes
+only what is left, can never drop it. With ``match=any`` the top-level
+group is an OR; a typed filter there is taken out all the same, so
+``oil gas outlet:CNN`` is "oil or gas, in CNN". Nested in an OR group
+(``oil OR outlet:CNN``) it stays in the query as an exact-value query.
+
+A typed outlet or section names the outlet whose name it is,
+case-insensitively (``outlet:cnn`` is "CNN"); when no name is that, every
+outlet whose name holds all of its words (``outlet:telegraph`` is "The
+Telegraph", ``outlet:news`` is both "BBC News" and "ABC News"). A value that
+names none is the parameter's error: "unknown outlet …".
+"""
+from __future__ import annotations
+
+import copy
+import re
+from datetime import datetime, timedelta
+
+from whoosh import query as wq
+
+from index import schema as f
+
+from . import facets
+from .errors import BadQuery
+from .matching import matching_docs
+from .request import UNDATED
+
+#: Query fields a typed filter becomes (parse.py): its part of the query then names only these.
+FILTER_FIELDS = frozenset({f.OUTLET, f.SECTION, f.PUBLISHED, f.MONTH, f.DAY})
+#: Parameter name → the exact-value field it filters on.
+NAMED_FIELDS = {"outlet": f.OUTLET, "section": f.SECTION}
+_WORD = re.compile(r"\w+")
+
+
+def unknown(param: str, value: str) -> BadQuery:
+    return BadQuery(f"unknown {param} {value!r} — use a value listed in the {param} facet", param)
+
+
+def parameter_docs(live, request) -> set | None:
+    """The documents the request's filter parameters allow (None: no filter); BadQuery for an unknown value."""
+    for param, values in (("outlet", request.outlets), ("section", request.sections)):
+        known = live.ordinals[NAMED_FIELDS[param]].index
+        for value in values:
+            if value not in known:
+                raise unknown(param, value)
+    key = (request.outlets, request.sections, request.date_from, request.date_to, request.published)
+    if not any(key):
+        return None
+    return live.filter_docs(key, lambda: _parameter_docs(live, request))
+
+
+def _parameter_docs(live, request) -> set:
+    terms = live.terms
+    sets = []
+    for field, values in ((f.OUTLET, request.outlets), (f.SECTION, request.sections)):
+        if values:
+            sets.append(set().union(*(terms.term(field, v) for v in values)))
+    if request.published:
+        sets.append(set().union(*(undated_docs(live) if v == UNDATED else
+                                  terms.term(f.DAY if len(v) == 10 else f.MONTH, v) for v in request.published)))
+    if request.date_from or request.date_to:
+        start = datetime.combine(request.date_from, datetime.min.time()) if request.date_from else None
+        end = (datetime.combine(request.date_to, datetime.min.time()) + timedelta(days=1, microseconds=-1)
+               if request.date_to else None)
+        sets.append(set(live.searcher.docs_for_query(wq.DateRange(f.PUBLISHED, start, end))))
+    sets.sort(key=len)
+    docs = sets[0]
+    for other in sets[1:]:
+        docs &= other
+    return docs
+
+
+def undated_docs(live) -> frozenset:
+    """Every live document without a publication date (no ``day`` key)."""
+    def build():
+        day_of = live.ordinals[f.DAY].by_doc
+        return frozenset(d for d in live.terms.all() if day_of[d] == facets.NONE)
+    return live.memo(("undated",), build)
+
+
+def split(query, live, match: str) -> tuple[wq.Query | None, set | None]:
+    """(``query`` without its top-level typed filters — None if nothing else was asked —,
+    the documents those filters allow — None if there were none); BadQuery for an unknown name."""
+    query = _resolve(query, live)
+    required, excluded = [], []
+    rest = _take(query, match, required, excluded)
+    if not required and not excluded:
+        return query, None
+    docs = set(live.terms.all())
+    for part in sorted((_docs(q, live) for q in required), key=len):
+        docs &= part
+    for part in excluded:
+        docs -= _docs(part, live)
+    return rest, docs
+
+
+def _take(query, match: str, required: list, excluded: list):
+    """``query`` with its top-level filters moved to ``required``/``excluded`` (None when nothing is left)."""
+    if is_filter(query):
+        required.append(query)
+        return None
+    if isinstance(query, wq.Not) and is_filter(query.query):
+        excluded.append(query.query)
+        return None
+    if isinstance(query, wq.AndNot) and is_filter(query.b):
+        excluded.append(query.b)
+        return _take(query.a, match, required, excluded)
+    grouped = isinstance(query, wq.And) or (match == "any" and isinstance(query, wq.Or) and not query.minmatch)
+    if not grouped:
+        return query
+    kept = [q for q in query.subqueries if _take(q, match, required, excluded) is not None]
+    if len(kept) == len(query.subqueries):
+        return query
+    if not kept:
+        return None
+    if len(kept) == 1:
+        return kept[0]
+    rest = copy.copy(query)  # keeps the group's boost, scale and minmatch
+    rest.subqueries = kept
+    return rest
+
+
+def is_filter(query) -> bool:
+    """True when ``query`` names only typed-filter fields (a filter, not words to search for)."""
+    names = fields_of(query)
+    return bool(names) and names <= FILTER_FIELDS
+
+
+def fields_of(query) -> set[str]:
+    return {leaf.fieldname for leaf in query.leaves() if getattr(leaf, "fieldname", None)}
+
+
+def _docs(query, live) -> set:
+    if query == wq.Every(f.DAY):  # parse.undated()'s inner part: every dated document
+        return set(live.terms.all()) - undated_docs(live)
+    if isinstance(query, wq.Not):
+        return set(live.terms.all()) - _docs(query.query, live)
+    return matching_docs(query, live.terms)
+
+
+def _resolve(query, live):
+    """Typed outlet and section names as the index's own values (see the module docstring)."""
+    if isinstance(query, wq.Term) and query.fieldname in (f.OUTLET, f.SECTION):
+        param = next(p for p, field in NAMED_FIELDS.items() if field == query.fieldname)
+        names = named(live.ordinals[query.fieldname].values, query.text)
+        if not names:
+            raise unknown(param, query.text).in_query(f"{param}:{query.text}")
+        return wq.Or([wq.Term(query.fieldname, v) for v in names]) if len(names) > 1 else wq.Term(
+            query.fieldname, names[0])
+    return query.apply(lambda q: _resolve(q, live))
+
+
+def named(values, typed: str) -> list[str]:
+    """The values ``typed`` names: the one equal to it ignoring case, else all holding its words."""
+    wanted = " ".join(_WORD.findall(typed.casefold()))
+    exact = [v for v in values if " ".join(_WORD.findall(v.casefold())) == wanted]
+    if exact or not wanted:
+        return exact
+    words = set(wanted.split())
+    return [v for v in values if words <= set(_WORD.findall(v.casefold()))]
