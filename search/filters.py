@@ -19,7 +19,7 @@ group is an OR; a typed filter there is taken out all the same, so
 A typed outlet or section names the outlet whose name it is,
 case-insensitively (``outlet:cnn`` is "CNN"); when no name is that, every
 outlet whose name holds all of its words (``outlet:telegraph`` is "The
-Telegraph", ``outlet:news`` is both "BBC News" and "ABC News"). A value that
+Telegraph", ``outlet:news`` is "BBC News", "ABC News" and "Right Wing News"). A value that
 names none is the parameter's error: "unknown outlet …".
 """
 from __future__ import annotations
