@@ -129,7 +129,8 @@ class Engine:
         hits = self._hits(live, query, page, partial_docs)
         if query is None:  # browsing: the same facets and hits for every page and sort, so count them once
             facet_counts, hit_total = live.memo(
-                ("browse", self._filter_key(request), request.q, request.single_month, request.collapse),
+                ("browse", self._filter_key(request), request.q, request.match, request.single_month,
+                 request.collapse),
                 lambda: (facets.count_facets(live.ordinals, shown, request.single_month), stories.count(shown)))
         else:
             facet_counts = facets.count_facets(live.ordinals, shown, request.single_month)

@@ -11,10 +11,14 @@ cached per searcher.
 A typed filter at the top level of the query — required, or excluded with
 ``-``/``NOT`` — is taken out of the query (``split``) and applied as a set:
 it never adds to a score, and partial matching (partial.py), which relaxes
-only what is left, can never drop it. With ``match=any`` the top-level
-group is an OR; a typed filter there is taken out all the same, so
-``oil gas outlet:CNN`` is "oil or gas, in CNN". Nested in an OR group
-(``oil OR outlet:CNN``) it stays in the query as an exact-value query.
+only what is left, can never drop it. The filters taken out combine as the
+parameters do: ``outlet:CNN outlet:BBC`` is either outlet, ``outlet:CNN
+published:2016`` both. With ``match=any`` the top-level group is an OR; a
+typed filter there is taken out all the same, so ``oil gas outlet:CNN`` is
+"oil or gas, in CNN" (and so is ``oil OR outlet:CNN``: with ``match=any``
+an OR typed between words cannot be told from the implicit one). With
+``match=all``, a filter in an OR group (``oil OR outlet:CNN``) stays in the
+query as an exact-value query.
 
 A typed outlet or section names the outlet whose name it is,
 case-insensitively (``outlet:cnn`` is "CNN"); when no name is that, every
@@ -41,6 +45,9 @@ from .request import UNDATED
 FILTER_FIELDS = frozenset({f.OUTLET, f.SECTION, f.PUBLISHED, f.MONTH, f.DAY})
 #: Parameter name → the exact-value field it filters on.
 NAMED_FIELDS = {"outlet": f.OUTLET, "section": f.SECTION}
+#: Typed-filter field → the parameter it stands for.
+PARAM_OF = {f.OUTLET: "outlet", f.SECTION: "section", f.PUBLISHED: "published", f.MONTH: "published",
+            f.DAY: "published"}
 _WORD = re.compile(r"\w+")
 
 
@@ -92,44 +99,66 @@ def undated_docs(live) -> frozenset:
 
 def split(query, live, match: str) -> tuple[wq.Query | None, set | None]:
     """(``query`` without its top-level typed filters — None if nothing else was asked —,
-    the documents those filters allow — None if there were none); BadQuery for an unknown name."""
+    the documents those filters allow — None if there were none); BadQuery for an unknown name.
+
+    The filters taken out combine as the parameters do: values of one field (``outlet:CNN
+    outlet:BBC``) any of them, different fields all of them; exclusions are taken away.
+    """
     query = _resolve(query, live)
     required, excluded = [], []
     rest = _take(query, match, required, excluded)
     if not required and not excluded:
         return query, None
+    by_param: dict = {}
+    for part in required:
+        by_param.setdefault(_param_of(part), set()).update(_docs(part, live))
     docs = set(live.terms.all())
-    for part in sorted((_docs(q, live) for q in required), key=len):
-        docs &= part
+    for allowed in sorted(by_param.values(), key=len):
+        docs &= allowed
     for part in excluded:
         docs -= _docs(part, live)
     return rest, docs
 
 
-def _take(query, match: str, required: list, excluded: list):
-    """``query`` with its top-level filters moved to ``required``/``excluded`` (None when nothing is left)."""
+def _take(query, match: str, required: list, excluded: list, top: bool = True):
+    """``query`` with its top-level filters moved to ``required``/``excluded`` (None when nothing is left).
+
+    ``top``: ``query`` is the whole query, or a part every hit must match (a part of a top-level AND).
+    """
+    grouped = isinstance(query, wq.And) or (match == "any" and isinstance(query, wq.Or) and not query.minmatch)
+    if top and grouped:
+        inner = isinstance(query, wq.And)
+        kept = [q for q in query.subqueries if _take(q, match, required, excluded, inner) is not None]
+        if len(kept) == len(query.subqueries):
+            return query
+        if len(kept) <= 1:
+            return kept[0] if kept else None
+        rest = copy.copy(query)  # keeps the group's boost, scale and minmatch
+        rest.subqueries = kept
+        return rest
+    if isinstance(query, wq.Not):
+        if is_filter(query.query):
+            excluded.append(query.query)
+            return None
+        return query
     if is_filter(query):
         required.append(query)
         return None
-    if isinstance(query, wq.Not) and is_filter(query.query):
-        excluded.append(query.query)
-        return None
-    if isinstance(query, wq.AndNot) and is_filter(query.b):
-        excluded.append(query.b)
-        return _take(query.a, match, required, excluded)
-    grouped = isinstance(query, wq.And) or (match == "any" and isinstance(query, wq.Or) and not query.minmatch)
-    if not grouped:
-        return query
-    kept = [q for q in query.subqueries if _take(q, match, required, excluded) is not None]
-    if len(kept) == len(query.subqueries):
-        return query
-    if not kept:
-        return None
-    if len(kept) == 1:
-        return kept[0]
-    rest = copy.copy(query)  # keeps the group's boost, scale and minmatch
-    rest.subqueries = kept
-    return rest
+    if isinstance(query, wq.AndNot) and top:
+        if is_filter(query.b):
+            excluded.append(query.b)
+            return _take(query.a, match, required, excluded)
+        rest = _take(query.a, match, required, excluded)
+        # Nothing but filters before a word's exclusion (outlet:CNN -Trump): the query stays whole, its
+        # filters applied twice (a no-op), so that something is left to search for.
+        return wq.AndNot(rest, query.b) if rest is not None else query
+    return query
+
+
+def _param_of(part) -> frozenset | int:
+    """Which parameter a filter part stands for; a part mixing several is one of its own kind."""
+    params = frozenset(PARAM_OF[name] for name in fields_of(part))
+    return params if len(params) == 1 else id(part)
 
 
 def is_filter(query) -> bool:

@@ -103,6 +103,23 @@ def test_title_and_byline_restrictions_survive_partial_matching(client):
     assert search(client, q="oil prices zzzunheardof")["partial_total"] > data["partial_total"]
 
 
+@pytest.mark.parametrize("match", ["all", "any"])
+def test_typed_filters_combine_as_the_parameters_do(client, match):
+    # One field twice: either value (as outlet=CNN&outlet=Politico); two fields: both.
+    assert every_hit(client, q="said trump outlet:CNN outlet:politico", match=match) == every_hit(
+        client, q="said trump", outlet=["CNN", "Politico"], match=match)
+    across = every_hit(client, q="said trump outlet:CNN published:2016-09", match=match)
+    assert across == every_hit(client, q="said trump", outlet="CNN", published="2016-09", match=match)
+    assert across and all(h["outlet"] == "CNN" and h["published"].startswith("2016-09") for h in across)
+
+
+def test_typed_exclusions_take_away_those_articles(client):
+    hits = every_hit(client, q='said NOT outlet:Reuters -outlet:"BBC News"')
+    assert hits and not {h["outlet"] for h in hits} & {"Reuters", "BBC News"}
+    said = search(client, q="said")
+    assert len(hits) == said["total"] - facet(said, "outlet")["Reuters"] - facet(said, "outlet")["BBC News"]
+
+
 #: A filter typed in the query with a bad value → the same request made with the parameters.
 BAD_TYPED = [
     ("outlet:Nobody", {"outlet": "Nobody"}),
