@@ -171,12 +171,15 @@ def fields_of(query) -> set[str]:
     return {leaf.fieldname for leaf in query.leaves() if getattr(leaf, "fieldname", None)}
 
 
-def _docs(query, live) -> set:
-    if query == wq.Every(f.DAY):  # parse.undated()'s inner part: every dated document
-        return set(live.terms.all()) - undated_docs(live)
-    if isinstance(query, wq.Not):
-        return set(live.terms.all()) - _docs(query.query, live)
-    return matching_docs(query, live.terms)
+def _docs(query, live) -> frozenset:
+    """The documents a filter part matches, kept per searcher like the parameters' sets."""
+    def build():
+        if query == wq.Every(f.DAY):  # parse.undated()'s inner part: every dated document
+            return live.terms.all() - undated_docs(live)
+        if isinstance(query, wq.Not):
+            return live.terms.all() - _docs(query.query, live)
+        return frozenset(matching_docs(query, live.terms))
+    return live.memo(("typed", repr(query)), build)
 
 
 def _resolve(query, live):
