@@ -140,6 +140,8 @@ def _read_filters(query: wq.Query) -> wq.Query:
     if name not in TYPED_FILTERS:
         return query.apply(_read_filters)
     if isinstance(query, wq.TermRange):
+        if name != f.PUBLISHED:
+            raise BadQuery(f"q: {name}: takes one {name}, not a range — write {name}:\"…\"", "q")
         return _published_range(query.start, query.end, query.startexcl, query.endexcl)
     value = query.text if isinstance(getattr(query, "text", None), str) else " ".join(getattr(query, "words", ()))
     if name != f.PUBLISHED:
