@@ -60,6 +60,7 @@ class LiveIndex:
                 size = reader.doc_count_all()
             finally:
                 reader.close()
+            self.stories = collapse.Stories(fingerprints)  # near-duplicate stories, for collapsing
         except Exception as exc:  # a corrupt, truncated or half-deleted generation: Whoosh raises anything
             if self.searcher is not None:
                 self.searcher.close()
@@ -67,7 +68,6 @@ class LiveIndex:
                 f"the index at {path} cannot be read ({type(exc).__name__}: {exc}) — "
                 "run `python -m index rebuild`") from None
         self.newest_rank, self.oldest_rank = self._date_ranks(size)
-        self.stories = collapse.Stories(fingerprints)  # near-duplicate stories, for collapsing
         self._filters = LRUCache(FILTER_CACHE_SIZE)
         self._words_lock = threading.Lock()  # the word list is read once, by one thread
         self._words: Mapping[str, int] | None = None
