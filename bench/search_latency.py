@@ -6,8 +6,9 @@
 Runs the benchmark query set (bench/queries.py: plain, phrase and filtered
 title-word queries, seeded) through one Engine, first uncached (each
 request once), then again (served from the result cache), and prints p50,
-p95 and max per kind. It also times the pieces a request is made of, side
-by side in the same run: opening the searcher (with facet ordinals), facet
+p95 and max per kind. Deep pages are kinds of their own: pages 1, 100 and
+1000 of the index's 20 most common words, and pages of 100 hits. It also
+times the pieces a request is made of, side by side in the same run: opening the searcher (with facet ordinals), facet
 counting from ordinals against Whoosh's ``groupedby`` over the same matches,
 and highlighting a page of ten hits.
 """
@@ -28,8 +29,12 @@ from whoosh import sorting  # noqa: E402
 from index import schema as f  # noqa: E402
 from queries import make_queries  # noqa: E402
 from search import Engine, SearchRequest, facets, highlight  # noqa: E402
+from search.request import SORTS  # noqa: E402
 from search.live import LiveIndex  # noqa: E402
 from search.parse import parse_query  # noqa: E402
+
+
+PAGED_WORDS = 20  # the most common words, each paged to 1, 100 and 1000
 
 
 def pct(values, p):
@@ -65,7 +70,15 @@ def main(argv=None) -> int:
     engine = Engine(args.index_dir)
     open_ms, live = timed(engine.live)
     print(f"index: {live.doc_count} documents, generation {live.generation}")
-    print(f"open searcher + facet ordinals + date ranks: {open_ms:.1f} ms (once per worker and generation)")
+    print(f"open searcher + facet ordinals + date ranks + near-duplicate stories: {open_ms:.1f} ms"
+          " (once per worker and generation)")
+    # Deep pages: the index's most common words (most hits to page through), and browsing everything.
+    common = [w for w, _ in sorted(live.words().items(), key=lambda wn: -wn[1])[:PAGED_WORDS]]
+    for page in (1, 100, 1000):
+        requests[f"page {page}, common word"] = [SearchRequest(q=w, page=page) for w in common]
+    requests["page 1000, no collapse"] = [SearchRequest(q=w, page=1000, collapse=False) for w in common]
+    requests["page 100 x 100 per page"] = [SearchRequest(q=w, page=100, per_page=100) for w in common] + [
+        SearchRequest(page=100, per_page=100, sort=s, collapse=c) for s in SORTS for c in (True, False)]
 
     print(f"\n{'kind':<24} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'cached p50':>11} {'cached max':>11}")
     every = []

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import heapq
 import json
+import operator
 import time
 from dataclasses import replace
-from datetime import datetime, timedelta
 from pathlib import Path
 
 from whoosh import collectors
@@ -24,15 +24,14 @@ from whoosh import query as wq
 
 from index import schema as f
 
-from . import facets, highlight
-from .collapse import Group, collapse, sketch_reader
-from .errors import BadQuery
+from . import facets, filters, highlight
+from .collapse import Group, Stories
 from .cache import LRUCache
 from .live import LiveIndex, LiveTracker
 from .matching import matching_docs
 from .parse import parse_query
 from .partial import relax
-from .request import SearchRequest
+from .request import MAX_PAGE, SearchRequest
 from .results import Hit, Results
 from .suggest import SUGGEST_BELOW, suggest
 
@@ -63,10 +62,14 @@ class Engine:
         """Open the live generation and load what its first search would otherwise wait for.
 
         Called once per web worker after the fork (gunicorn.conf.py), so the first request does not
-        pay for opening the searcher (~0.5 s with facet ordinals) and reading the did-you-mean
-        vocabulary (~1 s on the real corpus). Raises IndexUnavailable when there is no index yet.
+        pay for opening the searcher (~0.5 s with facet ordinals, ~0.6 s more putting the 22.9k
+        feed's documents into near-duplicate stories) and reading the did-you-mean
+        vocabulary (~1 s on the real corpus), or listing the live documents for browsing (~0.2 s).
+        Raises IndexUnavailable when there is no index yet.
         """
-        self.live().words()
+        live = self.live()
+        live.words()
+        live.all_docs()
 
     def health(self) -> dict:
         live = self.live()
@@ -80,7 +83,9 @@ class Engine:
         filters — every one of them, including near-duplicates folded into
         another hit's ``also_in`` and excluding partial matches (counted in
         ``partial_total``). Facets count the same documents plus, when partial
-        matches are shown, those.
+        matches are shown, those. ``hits_total`` counts the hits all pages hold
+        together (full and partial matches, one per story when collapsing) and
+        ``pages`` the pages that hold them: every page up to it has hits.
         """
         started = time.perf_counter()
         live = self.live()
@@ -95,6 +100,10 @@ class Engine:
     def _search(self, live: LiveIndex, request: SearchRequest, started: float) -> Results:
         query = parse_query(request.q, live.schema, request.match) if request.q else None
         allowed = self._allowed(live, request)
+        if query is not None:
+            query, typed = filters.split(query, live, request.match)
+            if typed is not None:
+                allowed = typed if allowed is None else allowed & typed
         page_end = request.page * request.per_page
         scored = None  # every match's score, when one scored pass found the matches
         if query is None:
@@ -113,15 +122,19 @@ class Engine:
                 if allowed is not None:
                     partial_docs &= allowed
 
-        groups = self._rank(live, request, query, matched, allowed, loose, partial_docs, page_end, scored)
-        page = groups[page_end - request.per_page:page_end]
-        hits = self._hits(live, query, page, partial_docs)
         shown = matched | partial_docs if partial_docs else matched
-        if query is None:  # browsing: the same facets for every page and sort, so count them once
-            facet_counts = live.memo(("facets", self._filter_key(request), request.single_month),
-                                     lambda: facets.count_facets(live.ordinals, shown, request.single_month))
+        stories = live.stories if request.collapse else Stories()
+        page = self._rank(live, request, query, matched, allowed, loose, partial_docs, page_end, stories, scored)
+        stories.gather(page, shown)
+        hits = self._hits(live, query, page, partial_docs)
+        if query is None:  # browsing: the same facets and hits for every page and sort, so count them once
+            facet_counts, hit_total = live.memo(
+                ("browse", self._filter_key(request), request.q, request.match, request.single_month,
+                 request.collapse),
+                lambda: (facets.count_facets(live.ordinals, shown, request.single_month), stories.count(shown)))
         else:
             facet_counts = facets.count_facets(live.ordinals, shown, request.single_month)
+            hit_total = stories.count(shown)
         suggestion = None
         if query is not None and len(matched) < SUGGEST_BELOW:
             suggestion = suggest(live.words(), request.q)
@@ -130,18 +143,12 @@ class Engine:
             took_ms=_ms(started), hits=hits,
             facets=facet_counts,
             suggestion=suggestion, partial_total=len(partial_docs),
+            hits_total=hit_total, pages=min(-(-hit_total // request.per_page), MAX_PAGE),
         )
 
     def _allowed(self, live: LiveIndex, request: SearchRequest) -> set | None:
-        for param, field, values in (("outlet", f.OUTLET, request.outlets), ("section", f.SECTION, request.sections)):
-            known = live.ordinals[field].index
-            for value in values:
-                if value not in known:
-                    raise BadQuery(f"unknown {param} {value!r} — use a value listed in the {param} facet", param)
-        filt = build_filter(request)
-        if filt is None:
-            return None
-        return live.filter_docs(self._filter_key(request), lambda: set(live.searcher.docs_for_query(filt)))
+        """The documents the request's filter parameters allow (None: no filter); see filters.py."""
+        return filters.parameter_docs(live, request)
 
     @staticmethod
     def _filter_key(request: SearchRequest) -> tuple:
@@ -170,6 +177,8 @@ class Engine:
     @staticmethod
     def _best(live, scored: list[tuple[float, int]], limit: int) -> list[tuple[int, float]]:
         """The best ``limit`` of (score, docnum) pairs as (docnum, score), equal scores in article-id order."""
+        if limit >= len(scored):
+            return Engine._ranked(live, scored)
         top = heapq.nlargest(limit, scored)
         if top and len(top) == limit:  # matches tied with the last one may rank above it by id
             cutoff = top[-1][0]
@@ -179,18 +188,23 @@ class Engine:
     @staticmethod
     def _ranked(live, top_n) -> list[tuple[int, float]]:
         """Whoosh's (score, docnum) pairs as (docnum, score), best first, equal scores in article-id order."""
-        id_rank = live.ordinals[f.ID].by_doc
-        return sorted(((d, s) for s, d in top_n), key=lambda ds: (-ds[1], id_rank[ds[0]]))
+        if not top_n:
+            return []
+        scores, docs = zip(*top_n)
+        # Sorted as (-score, id rank, docnum) tuples built by C loops: a key function per match cost
+        # 30 ms for the 18k matches a deep page of a common word ranks.
+        keyed = sorted(zip(map(operator.neg, scores), map(live.ordinals[f.ID].by_doc.__getitem__, docs), docs))
+        return [(d, -negated) for negated, _, d in keyed]
 
-    def _rank(self, live, request, query, matched, allowed, loose, partial_docs, page_end,
+    def _rank(self, live, request, query, matched, allowed, loose, partial_docs, page_end, stories,
               scored=None) -> list[Group]:
-        """Hits up to ``page_end`` in order: full matches, then partial ones; grouped when collapsing.
+        """The page's hits, in order: full matches, then partial ones; one per story when collapsing.
 
         ``scored``: every full match's (score, docnum) from ``_scored_pass``, ranked here without searching.
+        A story's hit is its best-ranked document, so the first ``page_end`` stories are those of a long
+        enough ranked prefix: it is doubled until it holds them or every match.
         """
-        overfetch = COLLAPSE_OVERFETCH if request.collapse else 1
-        need = page_end * overfetch
-        sketch_of = sketch_reader(live.fingerprints if request.collapse else None)
+        need = page_end * (COLLAPSE_OVERFETCH if request.collapse else 1)
         while True:
             if scored is not None:
                 order = self._best(live, scored, need)
@@ -198,14 +212,9 @@ class Engine:
                 order = self._order(live, request, query, matched, need, restrict=allowed is not None)
             if len(order) < need and partial_docs:
                 order += self._order(live, request, loose, partial_docs, need - len(order))
-            groups = collapse([d for d, _ in order], sketch_of) if request.collapse else [
-                Group(d, frozenset()) for d, _ in order]
-            scores = dict(order)
-            for g in groups:
-                g.score = scores[g.docnum]
-            exhausted = len(order) < need
-            if len(groups) >= page_end or exhausted:
-                return groups
+            heads = stories.heads(order)
+            if len(heads) >= page_end or len(order) < need:
+                return [Group(*order[i]) for i in heads[page_end - request.per_page:page_end]]
             need *= 2
 
     def _order(self, live, request, query, docs, limit, restrict=True) -> list[tuple[int, float]]:
@@ -290,23 +299,6 @@ def _without_minmatch(query):
     if isinstance(query, wq.Or) and query.minmatch:
         return wq.Or([_without_minmatch(q) for q in query.subqueries], boost=query.boost, scale=query.scale)
     return query.apply(_without_minmatch)
-
-
-def build_filter(request: SearchRequest):
-    """The request's filters as one Whoosh query: OR within a field, AND across fields (None: no filter)."""
-    parts = []
-    if request.outlets:
-        parts.append(wq.Or([wq.Term(f.OUTLET, v) for v in request.outlets]))
-    if request.sections:
-        parts.append(wq.Or([wq.Term(f.SECTION, v) for v in request.sections]))
-    if request.published:
-        parts.append(wq.Or([wq.Term(f.DAY if len(v) == 10 else f.MONTH, v) for v in request.published]))
-    if request.date_from or request.date_to:
-        start = datetime.combine(request.date_from, datetime.min.time()) if request.date_from else None
-        end = (datetime.combine(request.date_to, datetime.min.time()) + timedelta(days=1, microseconds=-1)
-               if request.date_to else None)
-        parts.append(wq.DateRange(f.PUBLISHED, start, end))
-    return wq.And(parts) if parts else None
 
 
 def _ms(started: float) -> float:

@@ -18,6 +18,10 @@ class BadQuery(SearchError):
     status = 400
     code = "bad_request"
 
+    def in_query(self, typed: str) -> "BadQuery":
+        """This parameter's error for the same filter typed in the query: its message, then where it was typed."""
+        return BadQuery(f"{self.message} — in q: {typed}", "q")
+
 
 class IndexUnavailable(SearchError):
     """No live index generation, or one that cannot be opened; the message names the fix."""

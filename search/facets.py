@@ -12,11 +12,13 @@ matched, and a searcher never matches deleted documents.
 """
 from __future__ import annotations
 
+import operator
 from array import array
 from collections import Counter
 
 from index import schema as f
 
+from .request import UNDATED
 from .results import FacetValue
 
 NONE = -1  # ordinal of a document without a value (an article without a date)
@@ -50,6 +52,10 @@ class Ordinals:
         counts.pop(NONE, None)
         return counts
 
+    def count_missing(self, docnums) -> int:
+        """How many of ``docnums`` have no value (for dates: the undated documents)."""
+        return operator.countOf(map(self.by_doc.__getitem__, docnums), NONE)
+
     def facet(self, docnums, by_value: bool = False) -> tuple[FacetValue, ...]:
         """Facet values for ``docnums``: most frequent first (ties by value), or in value order."""
         counts = self.count(docnums)
@@ -77,12 +83,14 @@ def count_facets(ordinals: dict[str, Ordinals], docnums, single_month: str | Non
     """The ``facets`` of a response: outlet and section by count, published in date order.
 
     ``published`` lists months ("2020-01"), or — when ``single_month`` is set
-    because the request is filtered to that month — its days ("2020-01-31").
+    because the request is filtered to that month — its days ("2020-01-31"),
+    then "undated" for the documents without a date (when there are any).
     Each value works unchanged as the request's ``published`` parameter.
     """
     facets = {name: ordinals[field].facet(docnums) for name, field in FACET_FIELDS.items()}
-    if single_month:
-        facets["published"] = ordinals[DAY_FIELD].facet(docnums, by_value=True)
-    else:
-        facets["published"] = ordinals[MONTH_FIELD].facet(docnums, by_value=True)
+    dates = ordinals[DAY_FIELD if single_month else MONTH_FIELD]
+    facets["published"] = dates.facet(docnums, by_value=True)
+    undated = dates.count_missing(docnums)
+    if undated:
+        facets["published"] += (FacetValue(UNDATED, undated),)
     return facets

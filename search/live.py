@@ -8,8 +8,8 @@ and replaced when CURRENT names a new generation. Checking costs one
 new generation always changes its inode or mtime.
 
 Alongside the searcher it keeps, built once at open: facet ordinals
-(facets.py), sort ranks for newest/oldest, and a small cache of filter
-document sets.
+(facets.py), sort ranks for newest/oldest, near-duplicate stories
+(collapse.py), and a small cache of filter document sets.
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from whoosh import index as whoosh_index
 from index import generations
 from index import schema as f
 
-from . import facets, integrity, matching, ranking, scoring, suggest
+from . import collapse, facets, integrity, matching, ranking, scoring, suggest
 from .cache import LRUCache
 from .errors import IndexUnavailable
 
@@ -55,11 +55,12 @@ class LiveIndex:
             reader = self.ix.reader()
             try:
                 self.ordinals = facets.load(reader)
-                self.fingerprints = (list(reader.column_reader(f.FINGERPRINT))
-                                     if f.FINGERPRINT in self.schema and reader.has_column(f.FINGERPRINT) else None)
+                fingerprints = (list(reader.column_reader(f.FINGERPRINT))
+                                if f.FINGERPRINT in self.schema and reader.has_column(f.FINGERPRINT) else None)
                 size = reader.doc_count_all()
             finally:
                 reader.close()
+            self.stories = collapse.Stories(fingerprints)  # near-duplicate stories, for collapsing
         except Exception as exc:  # a corrupt, truncated or half-deleted generation: Whoosh raises anything
             if self.searcher is not None:
                 self.searcher.close()

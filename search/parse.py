@@ -3,8 +3,14 @@
 The language: words (all required by default, or any of them with
 ``match=any``), ``OR``, ``NOT``/``-word``, ``"phrases"`` (curly quotes too),
 ``field:value`` for the fields in QUERY_FIELDS, date ranges
-``published:[2019-12-31 TO 2020-01-01]`` (or ``published:2020-01``),
-``prefix*`` and ``fuzzy~`` (``fuzzy~2`` for two edits).
+``published:[2019-12-31 TO 2020-01-01]`` (or ``published:2020-01``,
+``published:undated``), ``prefix*`` and ``fuzzy~`` (``fuzzy~2`` for two edits).
+
+``outlet:``, ``section:`` and ``published:`` are filters, not words: their
+values are read as written (``outlet:"Daily Mail"``) into exact-value
+queries, checked here with the published/from/to parameters' own rules and
+messages (request.py); outlet and section names are matched against the
+index by filters.py, which also takes them out of the query.
 
 Common words ("the", "of") are kept by the parser and placed afterwards
 (common_words.py): inside phrases they count, as plain words they are dropped
@@ -19,6 +25,7 @@ from __future__ import annotations
 
 import copy
 import re
+from datetime import date, datetime, timedelta
 
 from whoosh import fields, qparser
 from whoosh import query as wq
@@ -26,14 +33,17 @@ from whoosh import query as wq
 from index import schema as f
 from index.common_grams import query_analyzer
 
+from . import request as rules
 from .common_words import place_common_words
 from .errors import BadQuery
 
 #: Names users write before ``:`` → the index field searched.
 QUERY_FIELDS = {
     "title": f.TITLE, "body": f.BODY, "captions": f.CAPTIONS, "byline": f.BYLINE,
-    "outlet": f.OUTLET_TEXT, "section": f.SECTION_TEXT, "published": f.PUBLISHED,
+    "outlet": f.OUTLET, "section": f.SECTION, "published": f.PUBLISHED,
 }
+#: Fields whose typed value is a filter (an exact value), not words to search for.
+TYPED_FILTERS = (f.OUTLET, f.SECTION, f.PUBLISHED)
 #: Fields a plain word is looked for in, with their query-time boosts (tuned with bench/relevance.py).
 #: Title words already count TITLE_BOOST times at index time (schema), and the title is scored as its
 #: own short field; an extra query-time title boost lowered Cranfield nDCG@10: 1.0 → 0.375,
@@ -45,8 +55,7 @@ MAX_WORDS = 60  # query words; beyond this a query is a document, not a question
 GROUPS = {"all": qparser.AndGroup, "any": qparser.OrGroup}
 
 QUOTE_FOLD = f.QUOTE_FOLD
-_PUBLISHED = re.compile(r"\bpublished:(\[[^\]]*\]?|\"[^\"]*\"?|\S*)", re.I)
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")  # a year, month or day: a published: range bound
 _WILDCARD_WORD = re.compile(r"(?:^|(?<=[\s(:\"+-]))([^\s()\"]*\*[^\s()\"]*)")
 _WORD = re.compile(r"\w+")
 
@@ -58,7 +67,6 @@ def parse_query(text: str, schema, match: str = "all") -> wq.Query:
     operators): that finds nothing, which is the honest answer.
     """
     text = text.translate(QUOTE_FOLD).replace("?", " ")  # `?` is punctuation here, not a wildcard
-    _check_published(text)
     _check_wildcards(text)
     if len(_WORD.findall(text)) > MAX_WORDS:
         raise BadQuery(f"q has more than {MAX_WORDS} words — shorten the query", "q")
@@ -72,7 +80,7 @@ def parse_query(text: str, schema, match: str = "all") -> wq.Query:
     query = _limit_fuzzy(place_common_words(query, schema))
     if _has_every(query):
         raise BadQuery(f"q: a wildcard needs at least {MIN_PREFIX} letters before *, e.g. protest*", "q")
-    return query
+    return _read_filters(query)
 
 
 def plain_words(text: str) -> list[str]:
@@ -99,8 +107,8 @@ def _parser(schema, match: str) -> qparser.QueryParser:
         if match not in GROUPS:
             raise BadQuery(f"match must be one of {', '.join(GROUPS)}", "match")
         # Only the user-facing fields: `hash:` or `article:` in a query are read as words.
-        visible = fields.Schema(**{name: _query_field(schema[name]) for name in set(QUERY_FIELDS.values())
-                                   if name in schema})
+        visible = fields.Schema(**{name: _TypedValue() if name in TYPED_FILTERS else _query_field(schema[name])
+                                   for name in set(QUERY_FIELDS.values()) if name in schema})
         parser = qparser.MultifieldParser(list(FIELD_BOOSTS), visible, fieldboosts=FIELD_BOOSTS,
                                           group=GROUPS[match])
         parser.remove_plugin_class(qparser.SingleQuotePlugin)  # apostrophes are not quotes: Iran's
@@ -124,20 +132,82 @@ def _query_field(field):
     return shown
 
 
-def _check_published(text: str) -> None:
-    for match in _PUBLISHED.finditer(text):
-        value = match.group(1).strip('"')
-        if value.startswith("["):
-            inner = value[1:].rstrip("]")
-            bounds = [b.strip() for b in re.split(r"\bTO\b", inner, maxsplit=1)]
-            ok = value.endswith("]") and len(bounds) == 2 and any(bounds) and all(
-                not b or _DATE.match(b) for b in bounds)
-        else:
-            ok = bool(_DATE.match(value))
-        if not ok:
-            raise BadQuery(
-                f"q: published:{match.group(1)} is not a date — write published:2020-01-31, "
-                "published:2020-01 or published:[2019-12-31 TO 2020-01-01]", "q")
+class _TypedValue(fields.FieldType):
+    """A filter field in the parser's schema: its value is kept as typed (``_read_filters`` reads it)."""
+
+    def __init__(self):
+        super().__init__(format=None, analyzer=None)
+
+    def self_parsing(self):
+        return True
+
+    def parse_query(self, fieldname, qstring, boost=1.0):
+        return wq.Term(fieldname, qstring)
+
+    def parse_range(self, fieldname, start, end, startexcl, endexcl, boost=1.0):
+        return wq.TermRange(fieldname, start, end, startexcl, endexcl)
+
+    def process_text(self, qstring, mode="", **kwargs):
+        yield qstring  # a quoted value stays one value: outlet:"Daily Mail"
+
+
+def _read_filters(query: wq.Query) -> wq.Query:
+    """Typed filters as exact-value queries: outlet and section as written (filters.py matches the
+    names), published as a month/day term, a date range or "no date"; BadQuery for a bad date."""
+    name = getattr(query, "fieldname", None)
+    if name not in TYPED_FILTERS:
+        return query.apply(_read_filters)
+    if isinstance(query, wq.TermRange):
+        if name != f.PUBLISHED:
+            raise BadQuery(f"q: {name}: takes one {name}, not a range — write {name}:\"…\"", "q")
+        return _published_range(query.start, query.end, query.startexcl, query.endexcl)
+    value = query.text if isinstance(getattr(query, "text", None), str) else " ".join(getattr(query, "words", ()))
+    if name != f.PUBLISHED:
+        return wq.Term(name, value.strip())
+    if re.fullmatch(r"\d{4}", value.strip()):  # a year: published:2020
+        return _published_range(value, value, False, False)
+    try:
+        value = rules.published_value(value)
+    except BadQuery as exc:
+        raise exc.in_query(f"published:{value}") from None
+    return undated() if value == rules.UNDATED else wq.Term(f.DAY if len(value) == 10 else f.MONTH, value)
+
+
+def undated() -> wq.Query:
+    """The documents without a publication date: those with no ``day`` key (filters.py reads it as a set)."""
+    return wq.Not(wq.Every(f.DAY))
+
+
+def _published_range(start, end, startexcl: bool, endexcl: bool) -> wq.Query:
+    """``published:[start TO end]`` as a date range; either end may be a year, a month or a day, or open."""
+    typed = f"published:[{start or ''} TO {end or ''}]"
+    first = _period(start, "from", typed) if start else None
+    last = _period(end, "to", typed) if end else None
+    if first is None and last is None:
+        raise rules.date_error("from").in_query(typed)
+    try:
+        rules.date_range(first and first[0], last and last[1])
+    except BadQuery as exc:
+        raise exc.in_query(typed) from None
+    low = (first[1] + timedelta(days=1) if startexcl else first[0]) if first else None
+    high = (last[0] - timedelta(days=1) if endexcl else last[1]) if last else None
+    return wq.DateRange(f.PUBLISHED, low and datetime.combine(low, datetime.min.time()),
+                        high and datetime.combine(high, datetime.max.time()))
+
+
+def _period(text: str, name: str, typed: str) -> tuple[date, date]:
+    """The first and last day of a year, month or day written as 2020, 2020-01 or 2020-01-31."""
+    match = _PERIOD.match(text.strip())
+    try:
+        year, month, day = (int(g) if g else None for g in match.groups())
+        first = date(year, month or 1, day or 1)
+    except (AttributeError, ValueError):  # no match, or no such month or day
+        raise rules.date_error(name).in_query(typed) from None
+    if day:
+        return first, first
+    if month:
+        return first, (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return first, date(year, 12, 31)
 
 
 def _check_wildcards(text: str) -> None:

@@ -18,8 +18,9 @@ MAX_QUERY_LENGTH = 500  # characters
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 DEFAULT_PER_PAGE = 10
-# A `published` facet value, usable as a filter: a month (2020-01) or a day (2020-01-31).
-PUBLISHED_VALUE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+# A `published` facet value, usable as a filter: a month (2020-01), a day (2020-01-31) or "undated".
+UNDATED = "undated"  # the published value of articles without a date
+PUBLISHED_VALUE = re.compile(r"^(\d{4}-\d{2}(-\d{2})?|%s)$" % UNDATED)
 
 
 @dataclass(frozen=True)
@@ -34,13 +35,13 @@ class SearchRequest:
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
     collapse: bool = True
-    published: tuple[str, ...] = ()  # months "2020-01" and/or days "2020-01-31", combined with OR
+    published: tuple[str, ...] = ()  # months "2020-01", days "2020-01-31" and/or "undated", combined with OR
 
     @property
     def single_month(self) -> str | None:
         """The month ("2020-01") this request is confined to, if it is: the published facet then lists days."""
         months = {v[:7] for v in self.published}
-        if len(months) == 1:
+        if len(months) == 1 and UNDATED not in self.published:
             return months.pop()
         if not self.published and self.date_from and self.date_to and (
                 self.date_from.year, self.date_from.month) == (self.date_to.year, self.date_to.month):
@@ -55,8 +56,7 @@ class SearchRequest:
             raise BadQuery(f"q must be at most {MAX_QUERY_LENGTH} characters (got {len(q)})", "q")
         date_from = _date(get("from"), "from")
         date_to = _date(get("to"), "to")
-        if date_from and date_to and date_from > date_to:
-            raise BadQuery("from must not be after to", "from")
+        date_range(date_from, date_to)
         return cls(
             q=q.strip(),
             outlets=tuple(v for v in getlist("outlet") if v),
@@ -68,7 +68,7 @@ class SearchRequest:
             page=_int(get("page"), "page", 1, 1, MAX_PAGE),
             per_page=_int(get("per_page"), "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
             collapse=_bool(get("collapse"), "collapse", True),
-            published=tuple(_published(v) for v in getlist("published") if v),
+            published=tuple(published_value(v) for v in getlist("published") if v),
         )
 
 
@@ -98,18 +98,36 @@ def _date(value, name):
     try:
         return date.fromisoformat(value)
     except (TypeError, ValueError):
-        raise BadQuery(f"{name} must be a date in the form YYYY-MM-DD", name) from None
+        raise date_error(name) from None
 
 
-def _published(value):
+def date_error(name: str) -> BadQuery:
+    """The error for an unreadable ``from`` or ``to`` (or a bound of a typed ``published:[… TO …]``)."""
+    return BadQuery(f"{name} must be a date in the form YYYY-MM-DD", name)
+
+
+def date_range(date_from: date | None, date_to: date | None) -> None:
+    """Raises BadQuery (param ``from``) when the range is reversed; parse.py checks typed ranges with it too."""
+    if date_from and date_to and date_from > date_to:
+        raise BadQuery("from must not be after to", "from")
+
+
+def published_value(value: str) -> str:
+    """A valid ``published`` value (month, day or "undated"), or BadQuery naming the parameter.
+
+    parse.py checks ``published:`` typed in the query with it, so both say the same.
+    """
     value = value.strip()
+    if value.lower() == UNDATED:
+        return UNDATED
     if PUBLISHED_VALUE.match(value):
         try:
             date.fromisoformat(value if len(value) == 10 else value + "-01")
             return value
         except ValueError:
             pass
-    raise BadQuery(f"published must be a month (YYYY-MM) or a day (YYYY-MM-DD), got {value!r}", "published")
+    raise BadQuery(f"published must be a month (YYYY-MM), a day (YYYY-MM-DD) or {UNDATED}, got {value!r}",
+                   "published")
 
 
 def _bool(value, name, default):

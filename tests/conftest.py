@@ -147,3 +147,21 @@ def browser_without_js():
     drv = chrome(javascript=False)
     yield drv
     drv.quit()
+
+
+@pytest.fixture(scope="session")
+def sample_index(tmp_path_factory) -> Path:
+    """A real index of the seeds plus a ../shared/data sample (read by bench/corpus.py): BBC politics and
+    business (undated, with near-duplicates), all of BuzzFeed-Webis (9 outlets, dated or not) and one
+    Reuters file (1987). About 3,500 articles; skipped when ../shared/data is absent."""
+    data = needs_shared()
+    sys.path.insert(0, str(ROOT / "bench"))
+    import corpus
+    articles = [a for a in corpus.bbc(data) if a["section"] in ("Politics", "Business")]
+    articles += [*corpus.buzzfeed(data)]
+    articles += [a for a in corpus.reuters(data) if int(a["id"].split("-")[1]) <= 1000]
+    feed = tmp_path_factory.mktemp("sample-feed") / "sample.jsonl"
+    corpus.write_feed(feed, articles)
+    index_dir = tmp_path_factory.mktemp("sample-index")
+    build.rebuild([SEEDS, feed], index_dir)
+    return index_dir

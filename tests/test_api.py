@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from search.request import MAX_QUERY_LENGTH
 
-RESULT_KEYS = {"query", "total", "page", "per_page", "took_ms", "hits", "facets", "suggestion"}
+RESULT_KEYS = {"query", "total", "page", "per_page", "took_ms", "hits", "facets", "suggestion", "hits_total",
+               "pages"}
 HIT_KEYS = {"id", "title", "title_html", "outlet", "section", "published", "url", "byline", "score",
             "snippets", "also_in"}
 ALL_OUTLETS = ["BBC News", "CNBC", "Daily Mail", "The Telegraph", "The Washington Post"]
@@ -216,14 +217,14 @@ BAD_REQUESTS = [
     ("from=2020-13-01", "from", "from must be a date in the form YYYY-MM-DD"),
     ("to=yesterday", "to", "to must be a date in the form YYYY-MM-DD"),
     ("from=2020-02-01&to=2020-01-01", "from", "from must not be after to"),
-    ("published=2020", "published", "published must be a month (YYYY-MM) or a day (YYYY-MM-DD)"),
+    ("published=2020", "published", "published must be a month (YYYY-MM), a day (YYYY-MM-DD) or undated"),
     ("published=2020-02-30", "published", "published must be"),
     ("collapse=maybe", "collapse", "collapse must be true or false"),
     ("q=embassy&outlet=Nobody", "outlet", "unknown outlet 'Nobody'"),
     ("q=embassy&section=Nowhere", "section", "unknown section 'Nowhere'"),
     ("q=" + "+".join(["embassy"] * 61), "q", "q has more than 60 words"),
     ("q=" + "x" * (MAX_QUERY_LENGTH + 1), "q", f"q must be at most {MAX_QUERY_LENGTH} characters"),
-    ("q=published:[bogus TO x]", "q", "is not a date"),
+    ("q=published:[bogus TO x]", "q", "from must be a date in the form YYYY-MM-DD — in q: published:[bogus TO x]"),
     ("q=*", "q", "wildcard"),
 ]
 

@@ -51,11 +51,34 @@ def test_within_one_month_the_published_facet_lists_days(engine):
     assert facet(ranged, "published") == [("2020-01-02", 2), ("2020-01-20", 1)]
 
 
-def test_empty_query_counts_everything_and_undated_articles_have_no_month(engine):
+def test_empty_query_counts_everything_and_undated_articles_in_their_own_bucket(engine):
     results = engine.search(SearchRequest())
     assert results.total == 5
     assert facet(results, "outlet") == [("Alpha", 2), ("Beta", 2), ("Gamma", 1)]
-    assert sum(n for _, n in facet(results, "published")) == 4
+    assert facet(results, "published") == [("2020-01", 3), ("2020-02", 1), ("undated", 1)]  # undated last
+    assert sum(n for _, n in facet(results, "published")) == results.total
+
+
+def test_undated_is_a_filter_value_as_a_parameter_and_in_the_query(engine):
+    undated = [a.id for a in DOCS if a.published is None]
+    for request in (SearchRequest(published=("undated",)), SearchRequest(q="published:undated"),
+                    SearchRequest(q="drought published:undated"), SearchRequest(q="published:Undated")):
+        results = engine.search(request)
+        assert [h.id for h in results.hits] == undated and results.total == len(undated), request
+        assert facet(results, "published") == [("undated", len(undated))]
+    either = engine.search(SearchRequest(published=("2020-02", "undated")))  # OR within the parameter
+    assert sorted(h.id for h in either.hits) == ["4", "5"]
+    assert engine.search(SearchRequest(q="flood published:undated")).total == 0
+    dated = engine.search(SearchRequest(q="NOT published:undated"))
+    assert sorted(h.id for h in dated.hits) == ["1", "2", "3", "4"]
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_undated_articles_come_last_under_date_sorts(engine, sort):
+    order = [h.id for h in engine.search(SearchRequest(sort=sort, collapse=False)).hits]
+    assert order[-1] == "5" and len(order) == 5
+    dates = [next(a.published for a in DOCS if a.id == i) for i in order[:-1]]
+    assert dates == sorted(dates, reverse=sort == "newest")
 
 
 def test_deleted_documents_are_not_counted(tmp_path):

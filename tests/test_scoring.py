@@ -273,7 +273,7 @@ def test_phrase_search_results_take_the_fast_path(engine):
     assert results.total == len(slow[0]) > 0
 
 
-@pytest.mark.parametrize("text", ["oil*", "oil~", "published:2020-01", 'oil* "gas tax"'])
+@pytest.mark.parametrize("text", ["oil*", "oil~", "published:[2020-01-01 TO 2020-01-31]", 'oil* "gas tax"'])
 def test_other_queries_fall_back_to_whoosh(engine, text):
     live = engine.live()
     query = parse_query(text, live.schema, "all")

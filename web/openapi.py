@@ -40,14 +40,19 @@ def search_parameters() -> list[dict]:
         param("q", "The query, in the query language described at /help: all words required by default, "
               "`OR`, `NOT`/`-word`, `\"phrases\"`, `field:value` (title, outlet, section, byline), "
               "`published:[2019-12-31 TO 2020-01-01]`, `prefix*`, `fuzzy~`. Empty or absent: every article. "
+              "`outlet:`, `section:` and `published:` are strict filters, like the parameters of the same "
+              "names (`outlet:cnn` and `outlet:\"bbc news\"` name an outlet ignoring case, else every outlet "
+              "whose name holds all the words; `published:` also takes a year, a range or `undated`); "
+              "a value they reject is a 400 with the parameter's message. "
               f"At most {rules.MAX_QUERY_LENGTH} characters.",
               {"type": "string", "maxLength": rules.MAX_QUERY_LENGTH}),
         list_param("outlet", "Keep only these outlets (repeat for several; any of them matches). "
                    "Values are exactly the `value`s of `facets.outlet`."),
         list_param("section", "Keep only these sections (repeatable; any matches). "
                    "Values are exactly the `value`s of `facets.section`."),
-        param("published", "Keep articles published in these months (`YYYY-MM`) or days (`YYYY-MM-DD`); "
-              "repeatable, any matches. Values are exactly the `value`s of `facets.published`.",
+        param("published", "Keep articles published in these months (`YYYY-MM`) or days (`YYYY-MM-DD`), "
+              "or `undated` for articles without a date; repeatable, any matches. Values are exactly the "
+              "`value`s of `facets.published`.",
               {"type": "array", "items": {"type": "string", "pattern": rules.PUBLISHED_VALUE.pattern}},
               style="form", explode=True),
         param("from", "Keep articles published on or after this date (YYYY-MM-DD).",
@@ -122,11 +127,20 @@ SCHEMAS = {
     },
     "SearchResults": {
         "type": "object",
-        "required": ["query", "total", "page", "per_page", "took_ms", "hits", "facets", "suggestion"],
+        "required": ["query", "total", "page", "per_page", "took_ms", "hits", "facets", "suggestion",
+                     "hits_total", "pages"],
         "additionalProperties": False,
         "properties": {
             "query": {"type": "string"},
-            "total": {"type": "integer", "minimum": 0, "description": "Matching articles, on all pages."},
+            "total": {"type": "integer", "minimum": 0,
+                      "description": "Articles matching the whole query, on all pages, including near-duplicates "
+                                     "folded into another hit's `also_in`."},
+            "hits_total": {"type": "integer", "minimum": 0,
+                           "description": "Hits on all pages together: full and partial matches, one per story "
+                                          "when `collapse` is on (so at most `total` + `partial_total`)."},
+            "pages": {"type": "integer", "minimum": 0, "maximum": rules.MAX_PAGE,
+                      "description": "Pages of `per_page` hits that hold them: pages 1 to `pages` are never "
+                                     "empty, later ones are (at most " + str(rules.MAX_PAGE) + ")."},
             "page": {"type": "integer", "minimum": 1},
             "per_page": {"type": "integer", "minimum": 1, "maximum": rules.MAX_PER_PAGE},
             "took_ms": {"type": "number", "minimum": 0},
@@ -134,7 +148,8 @@ SCHEMAS = {
             "facets": {
                 "type": "object",
                 "description": "Counts over every matching article: outlets and sections largest first; "
-                               "`published` per month (`YYYY-MM`), or per day when the search is within one month.",
+                               "`published` per month (`YYYY-MM`), or per day when the search is within one month, "
+                               "then `undated` for articles without a date (when there are any).",
                 "required": ["outlet", "section", "published"],
                 "properties": {name: {"type": "array", "items": ref("FacetValue")}
                                for name in ("outlet", "section", "published")},

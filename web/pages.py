@@ -7,8 +7,6 @@ search box, with status 400, keeping what was typed.
 """
 from __future__ import annotations
 
-import math
-
 from flask import Blueprint, render_template, request
 
 from search import BadQuery, SearchRequest
@@ -57,7 +55,8 @@ def corpus_overview(state: State) -> dict:
 def page_context(state: State, search_request: SearchRequest | None = None, results=None) -> dict:
     """What the template needs besides the results: active filters, facet links, chart, pages."""
     context = {"active": active_filters(state), "sort_labels": SORT_LABELS, "match_labels": MATCH_LABELS,
-               "max_query_length": rules.MAX_QUERY_LENGTH, "facets": [], "chart": None, "pages": None}
+               "max_query_length": rules.MAX_QUERY_LENGTH, "facets": [], "chart": None, "undated": None,
+               "pages": None}
     if results is None:
         return context
     facets = results.facets or {}
@@ -70,7 +69,9 @@ def page_context(state: State, search_request: SearchRequest | None = None, resu
         context["facets"].append({"name": name, "label": FACET_LABELS[name], "entries": entries,
                                   "limit": FACET_LIMIT})
     context["chart"] = date_chart(state, facets.get("published", ()))
-    context["pages"] = pagination(state, results.total + getattr(results, "partial_total", 0), search_request)
+    context["undated"] = next((facet_entry(state, "published", item) for item in facets.get("published", ())
+                               if _value_count(item)[0] == rules.UNDATED), None)
+    context["pages"] = pagination(state, results.pages, search_request)
     return context
 
 
@@ -115,8 +116,8 @@ def date_chart(state: State, values) -> dict | None:
     return {"chart": built, "bars": bars, "list": [b for b in bars if b["bar"].count]}
 
 
-def pagination(state: State, total: int, search_request: SearchRequest) -> dict | None:
-    last = min(math.ceil(total / search_request.per_page), rules.MAX_PAGE)  # total: full and partial matches
+def pagination(state: State, last: int, search_request: SearchRequest) -> dict | None:
+    """Links to pages 1..``last`` (the results' ``pages``: each holds hits) around the current one."""
     if last <= 1:
         return None
     current = min(search_request.page, last)
