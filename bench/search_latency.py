@@ -70,7 +70,7 @@ def main(argv=None) -> int:
     engine = Engine(args.index_dir)
     open_ms, live = timed(engine.live)
     print(f"index: {live.doc_count} documents, generation {live.generation}")
-    print(f"open searcher + facet ordinals + date ranks + near-duplicate stories: {open_ms:.1f} ms"
+    print(f"open searcher + facet ordinals + date ranks + near-duplicate copy groups: {open_ms:.1f} ms"
           " (once per worker and generation)")
     # Deep pages: the index's most common words (most hits to page through), and browsing everything.
     common = [w for w, _ in sorted(live.words().items(), key=lambda wn: -wn[1])[:PAGED_WORDS]]

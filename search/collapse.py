@@ -1,17 +1,17 @@
-"""Near-duplicate collapsing: one hit per story, listing the other outlets that ran it.
+"""Near-duplicate collapsing: one hit per group, listing the other outlets that ran it.
 
 Each document carries a bottom-k sketch of its body (index/fingerprint.py).
-When a generation opens, its documents are put into stories once
-(``Stories``): in docnum order, a document whose sketch matches a story's
-first document joins that story, else it starts one. Two sketches can only
+When a generation opens, its documents are put into copy groups once
+(``CopyGroups``): in docnum order, a document whose sketch matches a group's
+first document joins that group, else it starts one. Two sketches can only
 match when they share at least half of the hashes of either, so candidates
-are the stories sharing that many hashes, counted through an index hash →
-stories (0.6 s for the 22.9k-article feed, once per worker and generation).
+are the copy groups sharing that many hashes, counted through an index hash →
+copy groups (0.6 s for the 22.9k-article feed, once per worker and generation).
 
-At query time a story's hit is its best-ranked matching document; the other
-matching documents of the story are the hit's members, their outlets its
-``also_in``. Counting hits is counting distinct stories, and any page is a
-slice of the stories in rank order: no sketch is compared per query
+At query time a group's hit is its best-ranked matching document; the other
+matching documents of the group are the hit's members, their outlets its
+``also_in``. Counting hits is counting distinct copy groups, and any page is a
+slice of the copy groups in rank order: no sketch is compared per query
 (comparing them per query took 6.5 s for page 100 of 100 hits).
 
 Collapsing only changes which documents are shown: totals and facet counts
@@ -37,11 +37,11 @@ class Group:
         self.score = score
 
 
-class Stories:
-    """docnum → story (the docnum of the story's first document); without sketches, each document is its own."""
+class CopyGroups:
+    """docnum → group (the docnum of the group's first document); without sketches, each document is its own."""
 
     def __init__(self, column=None):
-        self.documents: dict[int, list[int]] = {}  # story → its documents, for stories of several
+        self.documents: dict[int, list[int]] = {}  # group → its documents, for copy groups of several
         self.of = array("i", range(len(column))) if column is not None else None
         if column is None:
             return
@@ -60,37 +60,37 @@ class Stories:
 
     @staticmethod
     def _home(sketch, sketches, by_hash) -> int | None:
-        """The first story whose first document's sketch matches ``sketch``, if any."""
+        """The first group whose first document's sketch matches ``sketch``, if any."""
         shared = Counter()
         for h in sketch:
-            story = by_hash.get(h)
-            if story:
-                shared.update(story)
+            group = by_hash.get(h)
+            if group:
+                shared.update(group)
         enough = (len(sketch) + 1) // 2  # fewer shared hashes cannot reach DUPLICATE_SIMILARITY
-        for story in sorted(s for s, n in shared.items() if n >= enough):
-            if fingerprint.is_duplicate(sketch, sketches[story]):
-                return story
+        for group in sorted(s for s, n in shared.items() if n >= enough):
+            if fingerprint.is_duplicate(sketch, sketches[group]):
+                return group
         return None
 
-    def story(self, d: int) -> int:
+    def group(self, d: int) -> int:
         return self.of[d] if self.of is not None else d
 
     def count(self, docs) -> int:
-        """The number of stories among ``docs``: the hits they make."""
+        """The number of copy groups among ``docs``: the hits they make."""
         if self.of is None:
             return len(docs)
         return len(set(map(self.of.__getitem__, docs)))
 
     def heads(self, order) -> list[int]:
-        """Positions in ``order`` (ranked (docnum, score) pairs) of each story's first document, in rank order."""
+        """Positions in ``order`` (ranked (docnum, score) pairs) of each group's first document, in rank order."""
         if self.of is None:
             return list(range(len(order)))
-        story = list(map(self.of.__getitem__, map(itemgetter(0), order)))
-        # Written last to first, each story's entry ends up holding its first position (all C loops).
-        first = dict(zip(reversed(story), range(len(story) - 1, -1, -1)))
+        group = list(map(self.of.__getitem__, map(itemgetter(0), order)))
+        # Written last to first, each group's entry ends up holding its first position (all C loops).
+        first = dict(zip(reversed(group), range(len(group) - 1, -1, -1)))
         return sorted(first.values())
 
     def gather(self, groups, shown) -> None:
-        """Fill each group's members: the other documents of its story among ``shown``, in docnum order."""
+        """Fill each group's members: the other documents of its group among ``shown``, in docnum order."""
         for g in groups:
-            g.members = [m for m in self.documents.get(self.story(g.docnum), ()) if m != g.docnum and m in shown]
+            g.members = [m for m in self.documents.get(self.group(g.docnum), ()) if m != g.docnum and m in shown]

@@ -25,7 +25,7 @@ from whoosh import query as wq
 from index import schema as f
 
 from . import facets, filters, highlight
-from .collapse import Group, Stories
+from .collapse import Group, CopyGroups
 from .cache import LRUCache
 from .live import LiveIndex, LiveTracker
 from .matching import matching_docs
@@ -63,7 +63,7 @@ class Engine:
 
         Called once per web worker after the fork (gunicorn.conf.py), so the first request does not
         pay for opening the searcher (~0.5 s with facet ordinals, ~0.6 s more putting the 22.9k
-        feed's documents into near-duplicate stories) and reading the did-you-mean
+        feed's documents into near-duplicate copy groups) and reading the did-you-mean
         vocabulary (~1 s on the real corpus), or listing the live documents for browsing (~0.2 s).
         Raises IndexUnavailable when there is no index yet.
         """
@@ -84,7 +84,7 @@ class Engine:
         another hit's ``also_in`` and excluding partial matches (counted in
         ``partial_total``). Facets count the same documents plus, when partial
         matches are shown, those. ``hits_total`` counts the hits all pages hold
-        together (full and partial matches, one per story when collapsing) and
+        together (full and partial matches, one per group of near-identical copies when collapsing) and
         ``pages`` the pages that hold them: every page up to it has hits.
         """
         started = time.perf_counter()
@@ -123,18 +123,18 @@ class Engine:
                     partial_docs &= allowed
 
         shown = matched | partial_docs if partial_docs else matched
-        stories = live.stories if request.collapse else Stories()
-        page = self._rank(live, request, query, matched, allowed, loose, partial_docs, page_end, stories, scored)
-        stories.gather(page, shown)
+        copies = live.copies if request.collapse else CopyGroups()
+        page = self._rank(live, request, query, matched, allowed, loose, partial_docs, page_end, copies, scored)
+        copies.gather(page, shown)
         hits = self._hits(live, query, page, partial_docs)
         if query is None:  # browsing: the same facets and hits for every page and sort, so count them once
             facet_counts, hit_total = live.memo(
                 ("browse", self._filter_key(request), request.q, request.match, request.single_month,
                  request.collapse),
-                lambda: (facets.count_facets(live.ordinals, shown, request.single_month), stories.count(shown)))
+                lambda: (facets.count_facets(live.ordinals, shown, request.single_month), copies.count(shown)))
         else:
             facet_counts = facets.count_facets(live.ordinals, shown, request.single_month)
-            hit_total = stories.count(shown)
+            hit_total = copies.count(shown)
         suggestion = None
         if query is not None and len(matched) < SUGGEST_BELOW:
             suggestion = suggest(live.words(), request.q)
@@ -196,12 +196,12 @@ class Engine:
         keyed = sorted(zip(map(operator.neg, scores), map(live.ordinals[f.ID].by_doc.__getitem__, docs), docs))
         return [(d, -negated) for negated, _, d in keyed]
 
-    def _rank(self, live, request, query, matched, allowed, loose, partial_docs, page_end, stories,
+    def _rank(self, live, request, query, matched, allowed, loose, partial_docs, page_end, copies,
               scored=None) -> list[Group]:
-        """The page's hits, in order: full matches, then partial ones; one per story when collapsing.
+        """The page's hits, in order: full matches, then partial ones; one per group of near-identical copies when collapsing.
 
         ``scored``: every full match's (score, docnum) from ``_scored_pass``, ranked here without searching.
-        A story's hit is its best-ranked document, so the first ``page_end`` stories are those of a long
+        A group's hit is its best-ranked document, so the first ``page_end`` groups are those of a long
         enough ranked prefix: it is doubled until it holds them or every match.
         """
         need = page_end * (COLLAPSE_OVERFETCH if request.collapse else 1)
@@ -212,7 +212,7 @@ class Engine:
                 order = self._order(live, request, query, matched, need, restrict=allowed is not None)
             if len(order) < need and partial_docs:
                 order += self._order(live, request, loose, partial_docs, need - len(order))
-            heads = stories.heads(order)
+            heads = copies.heads(order)
             if len(heads) >= page_end or len(order) < need:
                 return [Group(*order[i]) for i in heads[page_end - request.per_page:page_end]]
             need *= 2

@@ -8,7 +8,7 @@ and replaced when CURRENT names a new generation. Checking costs one
 new generation always changes its inode or mtime.
 
 Alongside the searcher it keeps, built once at open: facet ordinals
-(facets.py), sort ranks for newest/oldest, near-duplicate stories
+(facets.py), sort ranks for newest/oldest, near-duplicate copy groups
 (collapse.py), and a small cache of filter document sets.
 """
 from __future__ import annotations
@@ -60,7 +60,7 @@ class LiveIndex:
                 size = reader.doc_count_all()
             finally:
                 reader.close()
-            self.stories = collapse.Stories(fingerprints)  # near-duplicate stories, for collapsing
+            self.copies = collapse.CopyGroups(fingerprints)  # near-duplicate copy groups, for collapsing
         except Exception as exc:  # a corrupt, truncated or half-deleted generation: Whoosh raises anything
             if self.searcher is not None:
                 self.searcher.close()

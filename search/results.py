@@ -37,7 +37,7 @@ class Results:
     facets: dict = field(default_factory=dict)  # name → tuple[FacetValue, ...]
     suggestion: str | None = None
     partial_total: int = 0  # documents matching most but not all words (listed after the full matches)
-    hits_total: int = 0  # hits on all pages together: full and partial matches, one per story when collapsing
+    hits_total: int = 0  # hits on all pages together: full and partial matches, one per group of near-identical copies when collapsing
     pages: int = 0  # pages holding hits (at most request.MAX_PAGE): pages 1..pages are never empty
 
     def to_json(self) -> dict:

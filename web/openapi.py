@@ -136,8 +136,8 @@ SCHEMAS = {
                       "description": "Articles matching the whole query, on all pages, including near-duplicates "
                                      "folded into another hit's `also_in`."},
             "hits_total": {"type": "integer", "minimum": 0,
-                           "description": "Hits on all pages together: full and partial matches, one per story "
-                                          "when `collapse` is on (so at most `total` + `partial_total`)."},
+                           "description": "Hits on all pages together: full and partial matches, one per group of near-identical "
+                                          "copies when `collapse` is on (so at most `total` + `partial_total`)."},
             "pages": {"type": "integer", "minimum": 0, "maximum": rules.MAX_PAGE,
                       "description": "Pages of `per_page` hits that hold them: pages 1 to `pages` are never "
                                      "empty, later ones are (at most " + str(rules.MAX_PAGE) + ")."},
