@@ -32,7 +32,7 @@ class Ordinals:
         size = reader.doc_count_all()
         if reader.has_column(fieldname):
             # The field's column holds every document's value in docnum order: one sequential read.
-            column = [v.decode("utf-8") if isinstance(v, bytes) else v for v in reader.column_reader(fieldname)]
+            column = [v.decode("utf-8") if isinstance(v, bytes) else v for v in _column(reader, fieldname)]
             self.values = sorted(set(column) - {"", None})
             index = {value: ordinal for ordinal, value in enumerate(self.values)}
             self.by_doc = array("i", [index.get(v, NONE) for v in column])
@@ -65,6 +65,19 @@ class Ordinals:
         else:
             items = sorted(counts.items(), key=lambda kv: (-kv[1], values[kv[0]]))
         return tuple(FacetValue(values[o], n) for o, n in items)
+
+
+def _column(reader, fieldname: str):
+    """Every document's value of ``fieldname`` in docnum order, ``None`` where a segment has no column.
+
+    A segment whose documents all lack the value (a batch of undated articles) writes no column for
+    it, and Whoosh's multi-segment column reader then skips that segment's documents altogether.
+    """
+    for leaf, _offset in reader.leaf_readers():
+        if leaf.has_column(fieldname):
+            yield from leaf.column_reader(fieldname)
+        else:
+            yield from [None] * leaf.doc_count_all()
 
 
 #: Facet name in the API → the exact-value field it counts.

@@ -91,3 +91,14 @@ def test_deleted_documents_are_not_counted(tmp_path):
     assert facet(results, "section") == [("Business", 1), ("UK", 1)]
     assert facet(results, "published") == [("2020-01", 1), ("2020-02", 1)]
     assert facet(engine.search(SearchRequest()), "outlet") == [("Alpha", 1), ("Beta", 1), ("Gamma", 1)]
+
+
+def test_a_segment_of_undated_articles_only(tmp_path):
+    """Such a segment writes no date column; its documents still count as undated and sort last."""
+    docs = [article(f"u{i}", "Siege", "Embassy siege.", published=None) for i in range(3)] + \
+           [article(f"d{i}", "Siege", "Embassy siege.", published=f"2020-01-0{i + 1}") for i in range(3)]
+    build_index(tmp_path, docs, segments=2)
+    engine = Engine(tmp_path)
+    results = engine.search(SearchRequest(q="siege", sort="newest", collapse=False))
+    assert [h.id for h in results.hits] == ["d2", "d1", "d0", "u0", "u1", "u2"]
+    assert facet(results, "published") == [("2020-01", 3), ("undated", 3)]
