@@ -9,20 +9,10 @@ import json
 
 import pytest
 
-from web import create_app
-
-from articles import FORMULA_TITLES, build_index, newsroom
+from articles import FORMULA_TITLES, newsroom
 
 CORPUS = newsroom()
 COLUMNS = ["id", "title", "outlet", "section", "published", "url", "byline", "score"]
-
-
-@pytest.fixture(scope="module")
-def newsroom_client(tmp_path_factory):
-    index_dir = tmp_path_factory.mktemp("newsroom")
-    build_index(index_dir, CORPUS, segments=2)
-    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)})
-    return app.test_client()
 
 
 def read_csv(response) -> list[dict]:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import math
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template, request, url_for
 
 from search import BadQuery, SearchRequest
 from search import request as rules
 
-from . import chart
+from . import chart, feeds
 from .api import engine, find_article
 from .links import FILTER_PARAMS, State
 
@@ -71,7 +71,15 @@ def page_context(state: State, search_request: SearchRequest | None = None, resu
                                   "limit": FACET_LIMIT})
     context["chart"] = date_chart(state, facets.get("published", ()))
     context["pages"] = pagination(state, results.total + getattr(results, "partial_total", 0), search_request)
+    context["elsewhere"] = elsewhere(state)
     return context
+
+
+def elsewhere(state: State) -> dict:
+    """Where this search can go from the page: every match downloaded, and the feed that follows it."""
+    query = state.without("page", "per_page").query_string()
+    export = url_for("export.api_export") + "?" + (query + "&" if query else "")
+    return {"csv": export + "format=csv", "jsonl": export + "format=jsonl", "feed": feeds.feed_url(state)}
 
 
 def facet_entry(state: State, name: str, item) -> dict:
