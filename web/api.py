@@ -1,4 +1,4 @@
-"""The JSON API: /api/search, /api/articles/<id>, /healthz, /api/openapi.json.
+"""The JSON API: /api/search, /api/attention, /api/articles/<id>, /healthz, /api/openapi.json.
 
 Views only validate (through ``search.SearchRequest``), call the engine and
 serialise; every failure becomes the one error shape in errors.py.
@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, jsonify, request
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from search import IndexUnavailable, SearchRequest
+from search import IndexUnavailable, SearchRequest, attention
 
 from . import openapi
 from .ids import plausible_id
@@ -70,3 +70,10 @@ def api_not_found(anything: str):
         raise MethodNotAllowed(valid_methods=sorted(rule.methods or ()),
                                description=f"{request.method} is not allowed on {request.path}; use GET")
     abort(404, description=f"no API endpoint at {request.path} — see /api/openapi.json")
+
+
+@bp.get("/api/attention")
+def api_attention():
+    """Matches per outlet per day, week or month, with each outlet's output in the same periods."""
+    search_request = SearchRequest.from_params(request.args.get, request.args.getlist)
+    return jsonify(attention.attention(engine(), search_request, request.args.get("interval") or "month"))

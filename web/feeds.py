@@ -32,7 +32,7 @@ FEED_SIZE = 50  # entries: the newest matches
 ATOM = "http://www.w3.org/2005/Atom"
 MIMETYPE = "application/atom+xml"
 #: Parameters that do not change which articles a feed follows (it is always the newest, one page).
-NOT_THE_SEARCH = ("sort", "page", "per_page", "collapse")
+NOT_THE_SEARCH = ("sort", "page", "per_page", "collapse", "attention")
 
 ET.register_namespace("", ATOM)
 

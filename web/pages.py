@@ -11,10 +11,10 @@ import math
 
 from flask import Blueprint, render_template, request, url_for
 
-from search import BadQuery, SearchRequest
+from search import BadQuery, SearchRequest, attention
 from search import request as rules
 
-from . import chart, feeds
+from . import chart, feeds, outlets
 from .api import engine, find_article
 from .links import FILTER_PARAMS, State
 
@@ -33,6 +33,8 @@ def search_page():
     state = State.from_args(request.args)
     try:
         search_request = SearchRequest.from_params(request.args.get, request.args.getlist)
+        if state.get("attention") not in ("", *outlets.MEASURES):
+            raise BadQuery(f"attention must be one of {', '.join(outlets.MEASURES)}", "attention")
         # No parameters at all: the welcome page. Any (even an empty q): search or browse.
         results = engine().search(search_request) if state.pairs else None
     except BadQuery as exc:
@@ -72,12 +74,26 @@ def page_context(state: State, search_request: SearchRequest | None = None, resu
     context["chart"] = date_chart(state, facets.get("published", ()))
     context["pages"] = pagination(state, results.total + getattr(results, "partial_total", 0), search_request)
     context["elsewhere"] = elsewhere(state)
+    context["outlet_view"] = outlet_view(state, search_request, facets.get("published", ()))
     return context
+
+
+def outlet_view(state: State, search_request: SearchRequest, published) -> dict:
+    """The outlets-over-time view: links to show it (counts or share) or hide it, and its rows when shown."""
+    view = {"links": {m: state.replace(attention=m).url() for m in outlets.MEASURES},
+            "hide": state.without("attention").url(), "measure": state.get("attention") or None}
+    if view["measure"]:
+        interval = outlets.interval_for(published)
+        query = state.without("page", "per_page", "attention", "sort").query_string()
+        view["json"] = url_for("api.api_attention") + "?" + (query + "&" if query else "") + "interval=" + interval
+        view["drawn"] = outlets.small_multiples(attention.attention(engine(), search_request, interval),
+                                                view["measure"])
+    return view
 
 
 def elsewhere(state: State) -> dict:
     """Where this search can go from the page: every match downloaded, and the feed that follows it."""
-    query = state.without("page", "per_page").query_string()
+    query = state.without("page", "per_page", "attention").query_string()
     export = url_for("export.api_export") + "?" + (query + "&" if query else "")
     return {"csv": export + "format=csv", "jsonl": export + "format=jsonl", "feed": feeds.feed_url(state)}
 
