@@ -26,9 +26,14 @@ def find_article(article_id: str) -> dict:
     """The article's JSON, or a 404 naming the id (shortened: ids in URLs can be long)."""
     article = engine().article(article_id) if plausible_id(article_id) else None
     if article is None:
-        shown = article_id if len(article_id) <= 80 else article_id[:80] + "…"
-        abort(404, description=f"no article with id {shown!r}")
+        not_found(article_id)
     return article
+
+
+def not_found(article_id: str):
+    """Abort with the 404 for an article id (shortened: ids in URLs can be long)."""
+    shown = article_id if len(article_id) <= 80 else article_id[:80] + "…"
+    abort(404, description=f"no article with id {shown!r}")
 
 
 @bp.get("/api/search")

@@ -11,11 +11,12 @@ import math
 
 from flask import Blueprint, render_template, request, url_for
 
-from search import BadQuery, SearchRequest, attention
+from search import BadQuery, SearchRequest, attention, reading
 from search import request as rules
 
 from . import chart, feeds, outlets
-from .api import engine, find_article
+from .api import engine, not_found
+from .ids import plausible_id
 from .links import FILTER_PARAMS, State
 
 bp = Blueprint("pages", __name__)
@@ -74,6 +75,8 @@ def page_context(state: State, search_request: SearchRequest | None = None, resu
     context["chart"] = date_chart(state, facets.get("published", ()))
     context["pages"] = pagination(state, results.total + getattr(results, "partial_total", 0), search_request)
     context["elsewhere"] = elsewhere(state)
+    query = state.without("attention").query_string()
+    context["from_search"] = "?" + query if query else ""
     context["outlet_view"] = outlet_view(state, search_request, facets.get("published", ()))
     return context
 
@@ -161,18 +164,26 @@ def pagination(state: State, total: int, search_request: SearchRequest) -> dict 
 
 @bp.get("/articles/<path:article_id>")
 def article_page(article_id: str):
-    article = find_article(article_id)
-    return render_template("article.html", article=article, blocks=blocks(article.get("paragraphs", ())))
+    """The article; reached from a search (its parameters in the URL), with that search's words marked
+    and a link back to its results."""
+    state = State.from_args(request.args).without("attention")
+    article = (reading.marked_article(engine(), article_id, state.get("q"), state.get("match") or "all")
+               if plausible_id(article_id) else None)
+    if article is None:
+        not_found(article_id)
+    return render_template("article.html", article=article, blocks=blocks(article.get("paragraphs", ())),
+                           back=state.url() if state.pairs else None, back_q=state.get("q"))
 
 
 def blocks(paragraphs) -> list[dict]:
-    """Paragraphs as blocks to render: consecutive ``list`` paragraphs become one list."""
+    """Paragraphs as blocks to render (``html``: highlight.py's escaped, marked text); consecutive
+    ``list`` paragraphs become one list."""
     out: list[dict] = []
     for p in paragraphs:
         if p["kind"] == "list" and out and out[-1]["kind"] == "list":
-            out[-1]["texts"].append(p["text"])
+            out[-1]["texts"].append(p["html"])
         else:
-            out.append({"kind": p["kind"], "texts": [p["text"]]})
+            out.append({"kind": p["kind"], "texts": [p["html"]]})
     return out
 
 
