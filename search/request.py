@@ -19,7 +19,10 @@ MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 DEFAULT_PER_PAGE = 10
 # A `published` facet value, usable as a filter: a month (2020-01) or a day (2020-01-31).
-PUBLISHED_VALUE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+PUBLISHED_VALUE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$", re.ASCII)
+DATE_VALUE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)  # what `from`/`to` take (not ISO's other forms)
+TRUE_WORDS, FALSE_WORDS = ("1", "true", "yes", "on"), ("0", "false", "no", "off")  # any letter case
+BOOLEAN_WORDS = TRUE_WORDS + FALSE_WORDS
 
 
 @dataclass(frozen=True)
@@ -83,10 +86,9 @@ def _choice(value, name, choices):
 def _int(value, name, default, low, high):
     if value in (None, ""):
         return default
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise BadQuery(f"{name} must be an integer from {low} to {high}", name) from None
+    if not (value.isascii() and value.isdigit()):  # int() would take " 5", "+5", "5_0" and "٥"
+        raise BadQuery(f"{name} must be an integer from {low} to {high}", name)
+    number = int(value)
     if not low <= number <= high:
         raise BadQuery(f"{name} must be an integer from {low} to {high}", name)
     return number
@@ -96,13 +98,14 @@ def _date(value, name):
     if value in (None, ""):
         return None
     try:
+        if not DATE_VALUE.match(value):  # fromisoformat also takes 20200101 and 2020-W01-1
+            raise ValueError(value)
         return date.fromisoformat(value)
     except (TypeError, ValueError):
         raise BadQuery(f"{name} must be a date in the form YYYY-MM-DD", name) from None
 
 
 def _published(value):
-    value = value.strip()
     if PUBLISHED_VALUE.match(value):
         try:
             date.fromisoformat(value if len(value) == 10 else value + "-01")
@@ -116,8 +119,8 @@ def _bool(value, name, default):
     if value in (None, ""):
         return default
     lowered = value.lower()
-    if lowered in ("1", "true", "yes", "on"):
+    if lowered in TRUE_WORDS:
         return True
-    if lowered in ("0", "false", "no", "off"):
+    if lowered in FALSE_WORDS:
         return False
     raise BadQuery(f"{name} must be true or false", name)

@@ -6,7 +6,9 @@ serialise; every failure becomes the one error shape in errors.py.
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, request
-from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+
+from index import schema as f
 
 from search import IndexUnavailable, SearchRequest, attention
 
@@ -59,20 +61,49 @@ def healthz():
 
 @bp.get("/api/openapi.json")
 def openapi_document():
-    return jsonify(openapi.document())
+    """The API's description; filter parameters list the live index's outlets and sections when there is one."""
+    try:
+        ordinals = engine().live().ordinals
+        values = tuple(ordinals[f.OUTLET].values), tuple(ordinals[f.SECTION].values)
+    except IndexUnavailable:
+        values = (), ()
+    return jsonify(openapi.document(*values))
+
+
+CATCH_ALL = "api.api_not_found"
+
+
+def allowed_methods() -> list[str]:
+    """The methods a real endpoint answers at this request's path (the catch-all aside); [] if none lives there."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    allowed: set = set()
+    for method in ALL_METHODS:
+        try:
+            rule, _ = adapter.match(method=method, return_rule=True)
+        except HTTPException:  # NotFound, MethodNotAllowed, RequestRedirect
+            continue
+        if rule.endpoint != CATCH_ALL:
+            allowed |= set(rule.methods or ())
+    return sorted(allowed)
+
+
+@bp.before_app_request
+def answer_options():
+    """OPTIONS lists the methods the endpoint really has. Flask's own answer would add the catch-all's."""
+    if request.method == "OPTIONS" and request.url_rule is not None and request.endpoint != CATCH_ALL:
+        response = current_app.response_class(status=200)
+        response.headers["Allow"] = ", ".join(allowed_methods())
+        return response
+    return None
 
 
 @bp.route("/api", defaults={"anything": ""}, methods=ALL_METHODS)
 @bp.route("/api/<path:anything>", methods=ALL_METHODS)
 def api_not_found(anything: str):
     """Any other /api/ URL: 405 if a real endpoint lives there (wrong method), else 404."""
-    adapter = current_app.url_map.bind_to_environ(request.environ)
-    try:
-        rule, _ = adapter.match(method="GET", return_rule=True)
-    except (NotFound, MethodNotAllowed):
-        rule = None
-    if rule is not None and rule.endpoint != request.endpoint:
-        raise MethodNotAllowed(valid_methods=sorted(rule.methods or ()),
+    allowed = allowed_methods()
+    if allowed:
+        raise MethodNotAllowed(valid_methods=allowed,
                                description=f"{request.method} is not allowed on {request.path}; use GET")
     abort(404, description=f"no API endpoint at {request.path} — see /api/openapi.json")
 

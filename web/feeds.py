@@ -4,8 +4,8 @@ The feed holds the newest FEED_SIZE articles the search matches (the search's ow
 page and per_page do not apply). Its ``id`` is derived from the search's canonical parameters, so
 the same search is the same feed whatever order its URL lists them in; ``updated`` is the newest
 entry's. Readers poll every few minutes, and the answer can only change with a new index
-generation, so the ETag names the generation and the search: a poll between rebuilds is a 304
-answered before anything is searched.
+generation, so the (weak) ETag names the generation and the search: a poll between rebuilds is a
+304 answered before anything is searched.
 
 An undated article (the BBC set has none) cannot say when it appeared; its entry's ``updated``
 is when the generation that holds it was built — when Lede first could show it.
@@ -22,7 +22,7 @@ from flask import Blueprint, current_app, request, url_for
 
 from search import SearchRequest
 
-from .api import engine
+from . import api
 from .links import State
 from .printable import printable
 
@@ -64,17 +64,17 @@ def etag_for(generation: str, query: str) -> str:
 def search_feed():
     search_request = SearchRequest.from_params(request.args.get, request.args.getlist)
     query = search_state_query(State.from_args(request.args))
-    live = engine().live()
+    live = api.engine().live()
     etag = etag_for(live.generation, query)
-    if request.if_none_match.contains(etag):
+    if request.if_none_match.contains_weak(etag):
         response = current_app.response_class(status=304)
     else:
         newest = replace(search_request, sort="newest", page=1, per_page=FEED_SIZE, collapse=False)
-        hits = [h for h in engine().search(newest).hits if not h.partial]
+        hits = [h for h in api.engine().search(newest).hits if not h.partial]
         built = datetime.fromtimestamp(live.path.stat().st_mtime, timezone.utc).replace(microsecond=0)
         body = ET.tostring(feed(search_request.q, query, hits, built), encoding="utf-8", xml_declaration=True)
         response = current_app.response_class(body, content_type=MIMETYPE + "; charset=utf-8")
-    response.set_etag(etag)
+    response.set_etag(etag, weak=True)  # weak: the same feed gzipped or not (compression.py)
     response.headers["Cache-Control"] = "no-cache"  # readers revalidate: a 304 costs nothing
     return response
 
@@ -119,7 +119,7 @@ def entry(root: ET.Element, hit, query: str, built: datetime) -> datetime:
 
 
 def first_paragraph(article_id: str) -> str:
-    article = engine().article(article_id) or {}
+    article = api.engine().article(article_id) or {}
     for p in article.get("paragraphs", ()):
         if p["kind"] == "body":
             return p["text"]
