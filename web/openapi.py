@@ -258,7 +258,7 @@ def document(outlets: tuple[str, ...] = (), sections: tuple[str, ...] = ()) -> d
                 "summary": "This document",
                 "responses": {"200": json_body({"type": "object"}, "OpenAPI 3.1.")},
             }},
-            **openapi_workflow.paths(parameters, error_responses),
+            **openapi_workflow.paths(parameters),
         },
         "components": {"schemas": SCHEMAS},
     }

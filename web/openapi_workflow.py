@@ -1,7 +1,7 @@
 """The OpenAPI description of the endpoints that take a search elsewhere: export, feed, attention.
 
 Kept beside openapi.py (which owns the shared pieces: the search parameters, the Error shape)
-so that module stays readable; ``paths(parameters, errors)`` is merged into its ``paths``.
+so that module stays readable; ``paths(parameters)`` is merged into its ``paths``.
 """
 from __future__ import annotations
 
@@ -9,14 +9,6 @@ from search import attention
 from search import export as exporting
 
 from . import export, feeds
-
-
-def _param(name: str, description: str, schema: dict) -> dict:
-    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
-
-
-def _or_empty(schema: dict) -> dict:
-    return {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
 
 
 ATTENTION = {
@@ -50,8 +42,10 @@ ATTENTION = {
 }
 
 
-def paths(search_parameters: list, errors) -> dict:
-    """``errors(*statuses)``: openapi.error_responses."""
+def paths(search_parameters: list) -> dict:
+    """The paths, each taking ``search_parameters`` (openapi.search_parameters) and its own."""
+    from .openapi import error_responses as errors, or_empty, param  # openapi.py imports this module
+
     return {
         "/api/export": {"get": {
             "operationId": "export",
@@ -63,10 +57,10 @@ def paths(search_parameters: list, errors) -> dict:
                            "or a carriage return get a leading `'`. `Content-Disposition` names the query; "
                            "`X-Total-Count` gives the number of rows.",
             "parameters": [*search_parameters,
-                           _param("format", "`csv` (default) or `jsonl` (one JSON object per line).",
-                                  _or_empty({"type": "string", "enum": list(export.FORMATS)})),
-                           _param("fields", "`text`: add the cleaned text as a last column.",
-                                  _or_empty({"type": "string", "enum": list(export.FIELDS)}))],
+                           param("format", "`csv` (default) or `jsonl` (one JSON object per line).",
+                                  or_empty({"type": "string", "enum": list(export.FORMATS)})),
+                           param("fields", "`text`: add the cleaned text as a last column.",
+                                  or_empty({"type": "string", "enum": list(export.FIELDS)}))],
             "responses": {"200": {"description": "The rows, streamed.", "content": {
                 "text/csv": {"schema": {"type": "string"}},
                 "application/x-ndjson": {"schema": {"type": "string"}}}},
@@ -76,9 +70,9 @@ def paths(search_parameters: list, errors) -> dict:
             "operationId": "attention",
             "summary": "Matches per outlet per day, week or month, against each outlet's output",
             "parameters": [*search_parameters,
-                           _param("interval", "The period counted: `day`, `week` (ISO weeks, named by their "
+                           param("interval", "The period counted: `day`, `week` (ISO weeks, named by their "
                                   f"Monday) or `month` (default). At most {attention.MAX_POINTS} periods.",
-                                  _or_empty({"type": "string", "enum": list(attention.INTERVALS)}))],
+                                  or_empty({"type": "string", "enum": list(attention.INTERVALS)}))],
             "responses": {"200": {"description": "One series per outlet.",
                                   "content": {"application/json": {"schema": ATTENTION}}},
                           **errors(400, 405, 503)},
