@@ -50,12 +50,18 @@ def newsroom_index(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def newsroom_client(newsroom_index):
-    return create_app({"TESTING": True, "INDEX_DIR": str(newsroom_index)}).test_client()
+    app = create_app({"TESTING": True, "INDEX_DIR": str(newsroom_index)})
+    yield app.test_client()
+    app.extensions["lede_engine"].close()
 
 
 @pytest.fixture
 def app(seed_index):
-    return create_app({"TESTING": True, "INDEX_DIR": str(seed_index)})
+    """The app over the seed index; its searcher is closed after the test (a dropped app left Whoosh's
+    column files to the garbage collector, which reported them as unclosed at the end of a run)."""
+    app = create_app({"TESTING": True, "INDEX_DIR": str(seed_index)})
+    yield app
+    app.extensions["lede_engine"].close()
 
 
 @pytest.fixture

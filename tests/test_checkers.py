@@ -189,9 +189,6 @@ def test_repeated_searches_are_gzipped_from_the_stored_answer(server):
         data = json.loads(gunzip_strict(body))
         expected = json.loads(plain)
         assert {**data, "took_ms": 0} == {**expected, "took_ms": 0}
-    log = server.log()
-    # 2 workers: each answers its first request through Flask, its repeats before it (0ms in the log)
-    assert log.count(f'"GET {target} HTTP/1.1" 200') >= 7
 
 
 def test_the_repeat_layer_answers_gzip_clients_too(app):
