@@ -7,15 +7,15 @@ export PORT LEDE_INDEX_DIR
 
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-test browser index bench-extraction clean-venv
+.PHONY: run test install install-test browser vnu index bench-extraction clean-venv
 
 ## run: install into .venv, build the index from seeds/ if missing, serve on http://127.0.0.1:$(PORT)
 run: install
 	@test -s "$(LEDE_INDEX_DIR)/CURRENT" || $(BIN)/python -m index rebuild
 	PATH="$(abspath $(BIN)):$$PATH" sh -c "$$(sed -n 's/^web: //p' Procfile)"
 
-## test: install what the tests need (Chromium included) and run the whole suite
-test: install-test browser
+## test: install what the tests need (Chromium and the Nu HTML checker included) and run the whole suite
+test: install-test browser vnu
 	$(BIN)/python -m pytest
 
 install: $(VENV)/.installed
@@ -39,6 +39,20 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver; \
 	fi
+
+## vnu: the Nu HTML checker (npm's vnu-jar, run with Debian's Java) for tests/test_checkers.py, when absent
+VNU_JAR := $(VENV)/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+vnu: $(VNU_JAR)
+$(VNU_JAR):
+	@if ! command -v java >/dev/null; then \
+	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+	  { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq default-jre-headless; } \
+	    || echo "Java could not be installed: the Nu HTML checker test will be skipped"; \
+	fi
+	@if command -v npm >/dev/null; then \
+	  npm install --no-save --no-audit --no-fund --ignore-scripts --prefix $(VENV)/vnu vnu-jar@26 >/dev/null \
+	    || echo "vnu-jar could not be installed: the Nu HTML checker test will be skipped"; \
+	else echo "npm not found: the Nu HTML checker test will be skipped"; fi
 
 index: install
 	$(BIN)/python -m index rebuild

@@ -269,6 +269,25 @@ class Engine:
             ))
         return tuple(hits)
 
+    def matches(self, request: SearchRequest) -> tuple[LiveIndex, set, list[tuple[float, int]] | None]:
+        """Every document ``request`` matches, unpaged: the documents ``search(request).total`` counts.
+
+        Returns the LiveIndex the docnums belong to (they mean nothing in another generation), the
+        docnums, and their (score, docnum) pairs when the request ranks by relevance (else None).
+        No folding and no partial matches. Raises BadQuery or IndexUnavailable. Used by exports,
+        feeds and attention counts (export.py, attention.py).
+        """
+        live = self.live()
+        query = parse_query(request.q, live.schema, request.match) if request.q else None
+        allowed = self._allowed(live, request)
+        if query is not None and request.sort == "relevance":
+            matched, scored = self._scored_pass(live, query, allowed)
+            return live, matched, scored
+        if query is None:
+            return live, set(allowed) if allowed is not None else live.all_docs(), None
+        matched = matching_docs(query, live.terms)
+        return live, matched & allowed if allowed is not None else matched, None
+
     def article(self, article_id: str) -> dict | None:
         fields = self.searcher().document(id=article_id)
         return json.loads(fields[f.ARTICLE]) if fields else None

@@ -167,7 +167,7 @@ def _read_filters(query: wq.Query) -> wq.Query:
     if re.fullmatch(r"\d{4}", value.strip()):  # a year: published:2020
         return _published_range(value, value, False, False)
     try:
-        value = rules.published_value(value)
+        value = rules.published_value(value.strip().lower())
     except BadQuery as exc:
         raise exc.in_query(f"published:{value}") from None
     return undated() if value == rules.UNDATED else wq.Term(f.DAY if len(value) == 10 else f.MONTH, value)

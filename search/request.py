@@ -20,7 +20,10 @@ MAX_PAGE = 1000
 DEFAULT_PER_PAGE = 10
 # A `published` facet value, usable as a filter: a month (2020-01), a day (2020-01-31) or "undated".
 UNDATED = "undated"  # the published value of articles without a date
-PUBLISHED_VALUE = re.compile(r"^(\d{4}-\d{2}(-\d{2})?|%s)$" % UNDATED)
+PUBLISHED_VALUE = re.compile(r"^(\d{4}-\d{2}(-\d{2})?|%s)$" % UNDATED, re.ASCII)
+DATE_VALUE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)  # what `from`/`to` take (not ISO's other forms)
+TRUE_WORDS, FALSE_WORDS = ("1", "true", "yes", "on"), ("0", "false", "no", "off")  # any letter case
+BOOLEAN_WORDS = TRUE_WORDS + FALSE_WORDS
 
 
 @dataclass(frozen=True)
@@ -83,10 +86,9 @@ def _choice(value, name, choices):
 def _int(value, name, default, low, high):
     if value in (None, ""):
         return default
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise BadQuery(f"{name} must be an integer from {low} to {high}", name) from None
+    if not (value.isascii() and value.isdigit()):  # int() would take " 5", "+5", "5_0" and "٥"
+        raise BadQuery(f"{name} must be an integer from {low} to {high}", name)
+    number = int(value)
     if not low <= number <= high:
         raise BadQuery(f"{name} must be an integer from {low} to {high}", name)
     return number
@@ -96,6 +98,8 @@ def _date(value, name):
     if value in (None, ""):
         return None
     try:
+        if not DATE_VALUE.match(value):  # fromisoformat also takes 20200101 and 2020-W01-1
+            raise ValueError(value)
         return date.fromisoformat(value)
     except (TypeError, ValueError):
         raise date_error(name) from None
@@ -117,8 +121,7 @@ def published_value(value: str) -> str:
 
     parse.py checks ``published:`` typed in the query with it, so both say the same.
     """
-    value = value.strip()
-    if value.lower() == UNDATED:
+    if value == UNDATED:
         return UNDATED
     if PUBLISHED_VALUE.match(value):
         try:
@@ -134,8 +137,8 @@ def _bool(value, name, default):
     if value in (None, ""):
         return default
     lowered = value.lower()
-    if lowered in ("1", "true", "yes", "on"):
+    if lowered in TRUE_WORDS:
         return True
-    if lowered in ("0", "false", "no", "off"):
+    if lowered in FALSE_WORDS:
         return False
     raise BadQuery(f"{name} must be true or false", name)

@@ -44,3 +44,38 @@ def delete(gen: Path, *ids: str) -> None:
     for i in ids:
         writer.delete_by_term("id", i)
     writer.commit(merge=False)
+
+
+NEWSROOM_OUTLETS = ("BBC News", "Reuters", "CNN")
+#: Titles a spreadsheet would run as formulas (export tests check they are neutralised).
+FORMULA_TITLES = ('=HYPERLINK("http://example.com","click")', "+1 embassy figures", "-2 embassy staff",
+                  "@SUM(A1:A2) embassy")
+
+
+def newsroom(size: int = 620) -> list[Article]:
+    """A deterministic corpus for exports, feeds and attention: three outlets over ~three months.
+
+    Article ``i``: outlet ``i % 3``; published 2020-01-01 plus ``(i * 7) % 90`` days, except every
+    25th, undated; ``embassy`` in every even one's body, ``protest`` in every third, ``siege`` in
+    every fifth's title; every 40th repeats article ``i - 2``'s body word for word in another
+    outlet (a syndicated copy, which search pages fold but exports and counts must not).
+    The first four titles start like spreadsheet formulas.
+    """
+    from datetime import date, timedelta
+
+    made = []
+    for i in range(size):
+        words = ["report", f"number{i}"]
+        if i % 2 == 0:
+            words.append("embassy")
+        if i % 3 == 0:
+            words.append("protest")
+        body = f"The {' '.join(words)} story, paragraph one of article {i}.\n\nA second paragraph for article {i}."
+        if i % 40 == 0 and i:
+            body = made[-2].text()
+        title = FORMULA_TITLES[i] if i < len(FORMULA_TITLES) else f"Story {i}{' siege' if i % 5 == 0 else ''}"
+        published = None if i % 25 == 0 else (date(2020, 1, 1) + timedelta(days=(i * 7) % 90)).isoformat()
+        made.append(article(f"n{i:04d}", title=title, body=body, outlet=NEWSROOM_OUTLETS[i % 3],
+                            section="World" if i % 2 else "Politics", published=published,
+                            byline="=cmd|' /C calc'!A0" if i == 7 else ""))
+    return made

@@ -38,9 +38,30 @@ def seed_index(tmp_path_factory) -> Path:
     return index_dir
 
 
+@pytest.fixture(scope="session")
+def newsroom_index(tmp_path_factory) -> Path:
+    """A real index of tests/articles.newsroom(): 620 articles, 3 outlets, ~3 months, two segments."""
+    from articles import build_index, newsroom
+
+    index_dir = tmp_path_factory.mktemp("newsroom")
+    build_index(index_dir, newsroom(), segments=2)
+    return index_dir
+
+
+@pytest.fixture
+def newsroom_client(newsroom_index):
+    app = create_app({"TESTING": True, "INDEX_DIR": str(newsroom_index)})
+    yield app.test_client()
+    app.extensions["lede_engine"].close()
+
+
 @pytest.fixture
 def app(seed_index):
-    return create_app({"TESTING": True, "INDEX_DIR": str(seed_index)})
+    """The app over the seed index; its searcher is closed after the test (a dropped app left Whoosh's
+    column files to the garbage collector, which reported them as unclosed at the end of a run)."""
+    app = create_app({"TESTING": True, "INDEX_DIR": str(seed_index)})
+    yield app
+    app.extensions["lede_engine"].close()
 
 
 @pytest.fixture

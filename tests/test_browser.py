@@ -130,3 +130,40 @@ def test_everything_works_without_javascript(server, browser_without_js):
     title = first.text
     click_and_wait(driver, first)
     assert driver.find_element(By.TAG_NAME, "h1").text == title
+
+
+def test_outlet_view_draws_a_row_per_outlet_and_switches_to_share(server, browser):
+    browser.set_window_size(*DESKTOP)
+    browser.get(server.url + "/?q=embassy")
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "Outlets over time"))
+    rows = browser.find_elements(By.CSS_SELECTOR, ".outlets__row")
+    facet = {e.find_element(By.CSS_SELECTOR, ".facet__value").text: e.find_element(By.CSS_SELECTOR, ".facet__count").text
+             for e in browser.find_elements(By.CSS_SELECTOR, "#filters .facet__link")
+             if e.get_attribute("href") and "outlet=" in e.get_attribute("href")}
+    assert {r.find_element(By.CSS_SELECTOR, ".outlets__name").text: r.find_element(
+        By.CSS_SELECTOR, ".outlets__count").text for r in rows} == facet
+    for row in rows:  # each row is drawn: a visible SVG with bars of some height
+        svg = row.find_element(By.CSS_SELECTOR, "svg")
+        assert svg.size["width"] > 100 and svg.size["height"] > 10
+        assert row.find_element(By.CSS_SELECTOR, "path.outlets__bars").get_attribute("d").startswith("M")
+    OUTPUT.mkdir(exist_ok=True)
+    browser.save_screenshot(str(OUTPUT / "outlets-over-time.png"))
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "Share of output"))
+    assert ("attention", "share") in query(browser)
+    assert "Share of the outlet" in browser.find_element(By.CSS_SELECTOR, ".outlets__note").text
+    browser.set_window_size(*PHONE)
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= PHONE[0]
+    browser.set_window_size(*DESKTOP)
+
+
+def test_article_page_marks_the_search_and_goes_back_to_the_same_results(server, browser):
+    browser.set_window_size(*DESKTOP)
+    browser.get(server.url + "/?q=embassy+militia&sort=newest&outlet=BBC+News")
+    searched = sorted(query(browser))
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, ".hit__title a"))
+    marks = {m.text.lower() for m in browser.find_elements(By.CSS_SELECTOR, ".article mark")}
+    assert {"embassy", "militia"} <= marks
+    assert browser.find_elements(By.CSS_SELECTOR, ".article__title mark")
+    click_and_wait(browser, browser.find_element(By.PARTIAL_LINK_TEXT, "Back to results"))
+    assert sorted(query(browser)) == searched
+    assert browser.find_element(By.CSS_SELECTOR, ".hit")

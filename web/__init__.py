@@ -28,12 +28,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["lede_engine"] = Engine(app.config["INDEX_DIR"])
     app.jinja_env.filters["longdate"] = long_date
 
-    from . import api, errors, pages, repeats, security
+    from . import api, compression, errors, export, feeds, pages, printable, repeats, security
 
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(export.bp)
+    app.register_blueprint(feeds.bp)
+    printable.init_app(app)
     errors.init_app(app)
     security.init_app(app)
+    compression.init_app(app)
     app.wsgi_app = repeats.RepeatedSearches(app.wsgi_app, app.extensions["lede_engine"])
     return app
 

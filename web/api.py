@@ -1,4 +1,4 @@
-"""The JSON API: /api/search, /api/articles/<id>, /healthz, /api/openapi.json.
+"""The JSON API: /api/search, /api/attention, /api/articles/<id>, /healthz, /api/openapi.json.
 
 Views only validate (through ``search.SearchRequest``), call the engine and
 serialise; every failure becomes the one error shape in errors.py.
@@ -6,9 +6,11 @@ serialise; every failure becomes the one error shape in errors.py.
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, request
-from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from search import IndexUnavailable, SearchRequest
+from index import schema as f
+
+from search import IndexUnavailable, SearchRequest, attention
 
 from . import openapi
 from .ids import plausible_id
@@ -26,9 +28,14 @@ def find_article(article_id: str) -> dict:
     """The article's JSON, or a 404 naming the id (shortened: ids in URLs can be long)."""
     article = engine().article(article_id) if plausible_id(article_id) else None
     if article is None:
-        shown = article_id if len(article_id) <= 80 else article_id[:80] + "…"
-        abort(404, description=f"no article with id {shown!r}")
+        not_found(article_id)
     return article
+
+
+def not_found(article_id: str):
+    """Abort with the 404 for an article id (shortened: ids in URLs can be long)."""
+    shown = article_id if len(article_id) <= 80 else article_id[:80] + "…"
+    abort(404, description=f"no article with id {shown!r}")
 
 
 @bp.get("/api/search")
@@ -54,19 +61,55 @@ def healthz():
 
 @bp.get("/api/openapi.json")
 def openapi_document():
-    return jsonify(openapi.document())
+    """The API's description; filter parameters list the live index's outlets and sections when there is one."""
+    try:
+        ordinals = engine().live().ordinals
+        values = tuple(ordinals[f.OUTLET].values), tuple(ordinals[f.SECTION].values)
+    except IndexUnavailable:
+        values = (), ()
+    return jsonify(openapi.document(*values))
+
+
+CATCH_ALL = "api.api_not_found"
+
+
+def allowed_methods() -> list[str]:
+    """The methods a real endpoint answers at this request's path (the catch-all aside); [] if none lives there."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    allowed: set = set()
+    for method in ALL_METHODS:
+        try:
+            rule, _ = adapter.match(method=method, return_rule=True)
+        except HTTPException:  # NotFound, MethodNotAllowed, RequestRedirect
+            continue
+        if rule.endpoint != CATCH_ALL:
+            allowed |= set(rule.methods or ())
+    return sorted(allowed)
+
+
+@bp.before_app_request
+def answer_options():
+    """OPTIONS lists the methods the endpoint really has. Flask's own answer would add the catch-all's."""
+    if request.method == "OPTIONS" and request.url_rule is not None and request.endpoint != CATCH_ALL:
+        response = current_app.response_class(status=200)
+        response.headers["Allow"] = ", ".join(allowed_methods())
+        return response
+    return None
 
 
 @bp.route("/api", defaults={"anything": ""}, methods=ALL_METHODS)
 @bp.route("/api/<path:anything>", methods=ALL_METHODS)
 def api_not_found(anything: str):
     """Any other /api/ URL: 405 if a real endpoint lives there (wrong method), else 404."""
-    adapter = current_app.url_map.bind_to_environ(request.environ)
-    try:
-        rule, _ = adapter.match(method="GET", return_rule=True)
-    except (NotFound, MethodNotAllowed):
-        rule = None
-    if rule is not None and rule.endpoint != request.endpoint:
-        raise MethodNotAllowed(valid_methods=sorted(rule.methods or ()),
+    allowed = allowed_methods()
+    if allowed:
+        raise MethodNotAllowed(valid_methods=allowed,
                                description=f"{request.method} is not allowed on {request.path}; use GET")
     abort(404, description=f"no API endpoint at {request.path} — see /api/openapi.json")
+
+
+@bp.get("/api/attention")
+def api_attention():
+    """Matches per outlet per day, week or month, with each outlet's output in the same periods."""
+    search_request = SearchRequest.from_params(request.args.get, request.args.getlist)
+    return jsonify(attention.attention(engine(), search_request, request.args.get("interval") or "month"))

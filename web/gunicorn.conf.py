@@ -27,13 +27,17 @@ workers = env_int("WEB_CONCURRENCY", multiprocessing.cpu_count())
 # Threads per worker. 1 = gunicorn's sync worker. More (the gthread worker) lets a
 # worker keep answering while another request waits on the network or disk.
 threads = env_int("LEDE_THREADS", 1)
-worker_class = "gthread" if threads > 1 else "sync"
+# gunicorn's sync and gthread workers, answering oversized requests in Lede's JSON error shape (web/workers.py)
+worker_class = "web.workers.LedeThreadWorker" if threads > 1 else "web.workers.LedeSyncWorker"
 
 timeout = env_int("LEDE_TIMEOUT", 30)  # seconds a worker may spend on one request before it is restarted
 graceful_timeout = env_int("LEDE_GRACEFUL_TIMEOUT", 10)  # seconds to finish requests on shutdown
 keepalive = env_int("LEDE_KEEPALIVE", 5)  # seconds an idle keep-alive connection stays open (gthread)
-# A query may be 500 characters; percent-encoded UTF-8 needs up to 12 bytes each.
-limit_request_line = 8190  # bytes, gunicorn's maximum
+# A query may be 500 characters; percent-encoded UTF-8 needs up to 12 bytes each. 8190 is gunicorn's
+# largest bounded value (0 would read a line of any length into memory); longer queries go in a POST body.
+limit_request_line = 8190  # bytes
+limit_request_field_size = 32768  # bytes per header (gunicorn's default, 8190, refuses some real cookies)
+limit_request_fields = 100  # headers per request
 
 accesslog = "-"  # stdout
 errorlog = "-"

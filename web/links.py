@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 #: The page's state parameters, in the order they appear in URLs we make.
 #: Parameters not listed here are dropped from links.
 STATE_PARAMS = ("q", "outlet", "section", "published", "from", "to", "sort", "match", "collapse",
-                "per_page", "page")
+                "attention", "per_page", "page")
 #: Parameters a visitor can add and remove one value at a time.
 FILTER_PARAMS = ("outlet", "section", "published")
 #: Values that equal the default are left out, to keep URLs short and canonical.

@@ -12,6 +12,7 @@ from functools import lru_cache
 from index.article import PARAGRAPH_KINDS
 from search import request as rules
 
+from . import openapi_workflow
 from .ids import MAX_ID_LENGTH
 
 VERSION = "1.0.0"  # of the API contract, not of the package
@@ -30,12 +31,29 @@ def param(name: str, description: str, schema: dict, **extra) -> dict:
             "schema": schema, **extra}
 
 
-def list_param(name: str, description: str) -> dict:
-    return param(name, description, {"type": "array", "items": {"type": "string", "minLength": 1}},
-                 style="form", explode=True)
+def or_empty(schema: dict) -> dict:
+    """``schema``, or an empty value: ``to=`` or ``page=`` (an HTML form sends empty fields) means absent."""
+    return {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
 
 
-def search_parameters() -> list[dict]:
+def any_case(words) -> str:
+    """A pattern matching any of ``words`` in any letter case (JSON Schema patterns have no flags)."""
+    return "^(" + "|".join("".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in w)
+                           for w in words) + ")$"
+
+
+def list_param(name: str, description: str, values=None) -> dict:
+    """A repeatable filter; ``values``: the live index's (unknown values are a 400)."""
+    item = {"type": "string", "enum": list(values)} if values else {"type": "string", "minLength": 1}
+    return param(name, description, {"type": "array", "items": or_empty(item)}, style="form", explode=True)
+
+
+#: ``published`` values: a month of a real year, or a real day (request.published_value checks the calendar).
+PUBLISHED_MONTH = r"^([1-9]\d{3}|0[1-9]\d{2}|00[1-9]\d|000[1-9])-(0[1-9]|1[0-2])$"
+
+
+def search_parameters(outlets=None, sections=None) -> list[dict]:
+    """The parameters of /api/search (and of every endpoint that takes a search); every one may be empty."""
     return [
         param("q", "The query, in the query language described at /help: all words required by default, "
               "`OR`, `NOT`/`-word`, `\"phrases\"`, `field:value` (title, outlet, section, byline), "
@@ -47,30 +65,33 @@ def search_parameters() -> list[dict]:
               f"At most {rules.MAX_QUERY_LENGTH} characters.",
               {"type": "string", "maxLength": rules.MAX_QUERY_LENGTH}),
         list_param("outlet", "Keep only these outlets (repeat for several; any of them matches). "
-                   "Values are exactly the `value`s of `facets.outlet`."),
+                   "Values are exactly the `value`s of `facets.outlet`; empty values are ignored.", outlets),
         list_param("section", "Keep only these sections (repeatable; any matches). "
-                   "Values are exactly the `value`s of `facets.section`."),
+                   "Values are exactly the `value`s of `facets.section`; empty values are ignored.", sections),
         param("published", "Keep articles published in these months (`YYYY-MM`) or days (`YYYY-MM-DD`), "
               "or `undated` for articles without a date; repeatable, any matches. Values are exactly the "
               "`value`s of `facets.published`.",
-              {"type": "array", "items": {"type": "string", "pattern": rules.PUBLISHED_VALUE.pattern}},
+              {"type": "array", "items": or_empty({"anyOf": [
+                  {"type": "string", "pattern": PUBLISHED_MONTH}, {"type": "string", "format": "date"},
+                  {"type": "string", "enum": [rules.UNDATED]}]})},
               style="form", explode=True),
         param("from", "Keep articles published on or after this date (YYYY-MM-DD).",
-              {"type": "string", "format": "date"}),
+              or_empty({"type": "string", "format": "date"})),
         param("to", "Keep articles published on or before this date (YYYY-MM-DD); not before `from`.",
-              {"type": "string", "format": "date"}),
+              or_empty({"type": "string", "format": "date"})),
         param("sort", "Order of hits: best match first, or by publication date.",
-              {"type": "string", "enum": list(rules.SORTS), "default": rules.SORTS[0]}),
+              or_empty({"type": "string", "enum": list(rules.SORTS), "default": rules.SORTS[0]})),
         param("match", "`all`: every word of `q` must match; `any`: at least one.",
-              {"type": "string", "enum": list(rules.MATCHES), "default": rules.MATCHES[0]}),
+              or_empty({"type": "string", "enum": list(rules.MATCHES), "default": rules.MATCHES[0]})),
         param("page", f"Page of hits, from 1 to {rules.MAX_PAGE}.",
-              {"type": "integer", "minimum": 1, "maximum": rules.MAX_PAGE, "default": 1}),
+              or_empty({"type": "integer", "minimum": 1, "maximum": rules.MAX_PAGE, "default": 1})),
         param("per_page", f"Hits per page, from 1 to {rules.MAX_PER_PAGE}.",
-              {"type": "integer", "minimum": 1, "maximum": rules.MAX_PER_PAGE,
-               "default": rules.DEFAULT_PER_PAGE}),
-        param("collapse", "Fold the same story told by several outlets into one hit whose `also_in` "
-              "names the others (`true`/`false`; also `1`/`0`, `yes`/`no`, `on`/`off`).",
-              {"type": "boolean", "default": True}),
+              or_empty({"type": "integer", "minimum": 1, "maximum": rules.MAX_PER_PAGE,
+                        "default": rules.DEFAULT_PER_PAGE})),
+        param("collapse", "Fold near-identical copies (one text run by several outlets) into one hit whose `also_in` "
+              "names the others (`true`/`false`; also `1`/`0`, `yes`/`no`, `on`/`off`, in any case).",
+              or_empty({"anyOf": [{"type": "boolean", "default": True},
+                                  {"type": "string", "pattern": any_case(rules.BOOLEAN_WORDS)}]})),
     ]
 
 
@@ -212,8 +233,10 @@ def error_responses(*statuses: int) -> dict:
     return {str(s): json_body(ERROR, meaning[s]) for s in statuses}
 
 
-@lru_cache(maxsize=1)
-def document() -> dict:
+@lru_cache(maxsize=4)
+def document(outlets: tuple[str, ...] = (), sections: tuple[str, ...] = ()) -> dict:
+    """The document; ``outlets``/``sections``: the live index's values, listed as the filters' only values."""
+    parameters = search_parameters(outlets, sections)
     return {
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
@@ -229,7 +252,7 @@ def document() -> dict:
             "/api/search": {"get": {
                 "operationId": "search",
                 "summary": "Search articles",
-                "parameters": search_parameters(),
+                "parameters": parameters,
                 "responses": {"200": json_body(ref("SearchResults"), "One page of hits, with facets."),
                               **error_responses(400, 405, 503)},
             }},
@@ -253,6 +276,7 @@ def document() -> dict:
                 "summary": "This document",
                 "responses": {"200": json_body({"type": "object"}, "OpenAPI 3.1.")},
             }},
+            **openapi_workflow.paths(parameters),
         },
         "components": {"schemas": SCHEMAS},
     }

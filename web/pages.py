@@ -7,13 +7,14 @@ search box, with status 400, keeping what was typed.
 """
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template, request, url_for
 
-from search import BadQuery, SearchRequest
+from search import BadQuery, SearchRequest, attention, reading
 from search import request as rules
 
-from . import chart
-from .api import engine, find_article
+from . import chart, feeds, outlets
+from .api import engine, not_found
+from .ids import plausible_id
 from .links import FILTER_PARAMS, State
 
 bp = Blueprint("pages", __name__)
@@ -31,6 +32,8 @@ def search_page():
     state = State.from_args(request.args)
     try:
         search_request = SearchRequest.from_params(request.args.get, request.args.getlist)
+        if state.get("attention") not in ("", *outlets.MEASURES):
+            raise BadQuery(f"attention must be one of {', '.join(outlets.MEASURES)}", "attention")
         # No parameters at all: the welcome page. Any (even an empty q): search or browse.
         results = engine().search(search_request) if state.pairs else None
     except BadQuery as exc:
@@ -72,7 +75,31 @@ def page_context(state: State, search_request: SearchRequest | None = None, resu
     context["undated"] = next((facet_entry(state, "published", item) for item in facets.get("published", ())
                                if _value_count(item)[0] == rules.UNDATED), None)
     context["pages"] = pagination(state, results.pages, search_request)
+    context["elsewhere"] = elsewhere(state)
+    query = state.without("attention").query_string()
+    context["from_search"] = "?" + query if query else ""
+    context["outlet_view"] = outlet_view(state, search_request, facets.get("published", ()))
     return context
+
+
+def outlet_view(state: State, search_request: SearchRequest, published) -> dict:
+    """The outlets-over-time view: links to show it (counts or share) or hide it, and its rows when shown."""
+    view = {"links": {m: state.replace(attention=m).url() for m in outlets.MEASURES},
+            "hide": state.without("attention").url(), "measure": state.get("attention") or None}
+    if view["measure"]:
+        interval = outlets.interval_for(published)
+        query = state.without("page", "per_page", "attention", "sort").query_string()
+        view["json"] = url_for("api.api_attention") + "?" + (query + "&" if query else "") + "interval=" + interval
+        view["drawn"] = outlets.small_multiples(attention.attention(engine(), search_request, interval),
+                                                view["measure"])
+    return view
+
+
+def elsewhere(state: State) -> dict:
+    """Where this search can go from the page: every match downloaded, and the feed that follows it."""
+    query = state.without("page", "per_page", "attention").query_string()
+    export = url_for("export.api_export") + "?" + (query + "&" if query else "")
+    return {"csv": export + "format=csv", "jsonl": export + "format=jsonl", "feed": feeds.feed_url(state)}
 
 
 def facet_entry(state: State, name: str, item) -> dict:
@@ -138,18 +165,26 @@ def pagination(state: State, last: int, search_request: SearchRequest) -> dict |
 
 @bp.get("/articles/<path:article_id>")
 def article_page(article_id: str):
-    article = find_article(article_id)
-    return render_template("article.html", article=article, blocks=blocks(article.get("paragraphs", ())))
+    """The article; reached from a search (its parameters in the URL), with that search's words marked
+    and a link back to its results."""
+    state = State.from_args(request.args).without("attention")
+    article = (reading.marked_article(engine(), article_id, state.get("q"), state.get("match") or "all")
+               if plausible_id(article_id) else None)
+    if article is None:
+        not_found(article_id)
+    return render_template("article.html", article=article, blocks=blocks(article.get("paragraphs", ())),
+                           back=state.url() if state.pairs else None, back_q=state.get("q"))
 
 
 def blocks(paragraphs) -> list[dict]:
-    """Paragraphs as blocks to render: consecutive ``list`` paragraphs become one list."""
+    """Paragraphs as blocks to render (``html``: highlight.py's escaped, marked text); consecutive
+    ``list`` paragraphs become one list."""
     out: list[dict] = []
     for p in paragraphs:
         if p["kind"] == "list" and out and out[-1]["kind"] == "list":
-            out[-1]["texts"].append(p["text"])
+            out[-1]["texts"].append(p["html"])
         else:
-            out.append({"kind": p["kind"], "texts": [p["text"]]})
+            out.append({"kind": p["kind"], "texts": [p["html"]]})
     return out
 
 

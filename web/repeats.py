@@ -12,6 +12,11 @@ It stores only complete 200 answers to GET /api/search of one generation (one th
 while the app was answering is not stored), so errors, other routes and other methods
 always reach the app. A new generation makes every stored answer unreachable; the LRU
 drops them.
+
+Compression: the app is asked for the uncompressed answer (the client's Accept-Encoding is not
+passed on), which is what is stored; a client that accepts gzip gets it gzipped from parts
+compressed once when stored (gzip_parts.py), so a repeat costs a few microseconds more, not a
+compression.
 """
 from __future__ import annotations
 
@@ -20,6 +25,8 @@ import time
 
 from search import IndexUnavailable
 from search.cache import LRUCache
+
+from .gzip_parts import Parts, accepts_gzip
 
 PATH = "/api/search"
 SIZE = 512  # answers kept per worker process (a search answer is ~10 KB: ~5 MB)
@@ -45,24 +52,37 @@ class RepeatedSearches:
         except IndexUnavailable:
             return self.app(environ, start_response)  # the app answers 503 with its message
         key = (generation, environ.get("QUERY_STRING", ""))
+        gzip = accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", ""))
         stored = self._answers.get(key)
         if stored is not None:
-            status, headers, head, tail = stored
-            body = b"%s%s%s" % (head, repr(round((time.perf_counter() - started) * 1000, 2)).encode(), tail)
-            start_response(status, [*headers, ("Content-Length", str(len(body)))])
             self.hits += 1
-            return [body]
-        return self._answer_and_keep(environ, start_response, key)
+            took = repr(round((time.perf_counter() - started) * 1000, 2)).encode()
+            return self._send(start_response, stored, took, gzip)
+        plain = {k: v for k, v in environ.items() if k != "HTTP_ACCEPT_ENCODING"}
+        return self._answer_and_keep(plain, start_response, key, gzip)
 
-    def _answer_and_keep(self, environ, start_response, key):
+    @staticmethod
+    def _send(start_response, stored, took: bytes, gzip: bool):
+        status, headers, head, tail, parts = stored
+        if gzip:
+            body = parts.body(took)
+            headers = [*headers, ("Content-Encoding", "gzip")]
+        else:
+            body = b"%s%s%s" % (head, took, tail)
+        start_response(status, [*headers, ("Content-Length", str(len(body)))])
+        return [body]
+
+    def _answer_and_keep(self, environ, start_response, key, gzip: bool):
         sent = []
 
         def keep_status(status, headers, exc_info=None):
-            sent[:] = [status, headers]
-            return start_response(status, headers, exc_info)
+            if exc_info is not None or not status.startswith("200 "):
+                return start_response(status, headers, exc_info)
+            sent[:] = [status, headers]  # sent by _send, once the answer is read
+            return None
 
         result = self.app(environ, keep_status)
-        if not sent or not sent[0].startswith("200 "):
+        if not sent:
             return result
         try:
             body = b"".join(result)
@@ -70,11 +90,16 @@ class RepeatedSearches:
             if hasattr(result, "close"):
                 result.close()
         took = TOOK_MS.search(body)
+        headers = [(k, v) for k, v in sent[1] if k.lower() != "content-length"]
+        if took is None:
+            start_response(sent[0], [*headers, ("Content-Length", str(len(body)))])
+            return [body]
+        head, tail = body[:took.start()] + b'"took_ms":', body[took.end():]
+        stored = (sent[0], headers, head, tail, Parts(head, tail))
         try:
             same_generation = self.engine.live().generation == key[0]
         except IndexUnavailable:
             same_generation = False
-        if took is not None and same_generation:
-            headers = [(k, v) for k, v in sent[1] if k.lower() != "content-length"]
-            self._answers.put(key, (sent[0], headers, body[:took.start()] + b'"took_ms":', body[took.end():]))
-        return [body]
+        if same_generation:
+            self._answers.put(key, stored)
+        return self._send(start_response, stored, body[took.start() + len(b'"took_ms":'):took.end()].strip(), gzip)
