@@ -44,10 +44,10 @@ browser:
 VNU_JAR := $(VENV)/vnu/node_modules/vnu-jar/build/dist/vnu.jar
 vnu: $(VNU_JAR)
 $(VNU_JAR):
-	@if ! command -v java >/dev/null; then \
+	@if ! command -v java >/dev/null || ! command -v npm >/dev/null; then \
 	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
-	  { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq default-jre-headless; } \
-	    || echo "Java could not be installed: the Nu HTML checker test will be skipped"; \
+	  { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq default-jre-headless npm; } \
+	    || echo "Java or npm could not be installed: the Nu HTML checker test will be skipped"; \
 	fi
 	@if command -v npm >/dev/null; then \
 	  npm install --no-save --no-audit --no-fund --ignore-scripts --prefix $(VENV)/vnu vnu-jar@26 >/dev/null \

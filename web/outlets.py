@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from search import attention as counting
+from search import request as rules
 
 from . import chart
 
@@ -38,7 +39,8 @@ def period_label(name: str | None, interval: str) -> str:
 
 def interval_for(facet_values) -> str:
     """The finest interval with at most PAGE_PERIODS periods over the months or days of the published facet."""
-    values = sorted(v["value"] if isinstance(v, dict) else v.value for v in facet_values or ())
+    values = sorted(value for value in (v["value"] if isinstance(v, dict) else v.value for v in facet_values or ())
+                    if value != rules.UNDATED)
     if not values:
         return "month"
     first, last = values[0], values[-1]
