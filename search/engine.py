@@ -1,6 +1,6 @@
 """The search engine: one per process, reading the live index generation.
 
-Stages of a search: parse the query (parse.py) → turn filters into a set of
+Stages of a search: parse the query (parse.py; a pasted passage: similar.py) → turn filters into a set of
 allowed documents (filter queries, cached per searcher) → find every
 matching document (exact total, facet counts) and rank the page's worth of
 them (BM25F: both in one scored pass; or by date) → add partial matches when the full ones do not
@@ -24,7 +24,7 @@ from whoosh import query as wq
 
 from index import schema as f
 
-from . import facets, highlight
+from . import facets, highlight, similar
 from .collapse import Group, collapse, sketch_reader
 from .errors import BadQuery
 from .cache import LRUCache
@@ -93,7 +93,8 @@ class Engine:
         return results
 
     def _search(self, live: LiveIndex, request: SearchRequest, started: float) -> Results:
-        query = parse_query(request.q, live.schema, request.match) if request.q else None
+        passage = similar.is_passage(request.q)
+        query = build_query(live, request)
         allowed = self._allowed(live, request)
         page_end = request.page * request.per_page
         scored = None  # every match's score, when one scored pass found the matches
@@ -123,7 +124,7 @@ class Engine:
         else:
             facet_counts = facets.count_facets(live.ordinals, shown, request.single_month)
         suggestion = None
-        if query is not None and len(matched) < SUGGEST_BELOW:
+        if query is not None and len(matched) < SUGGEST_BELOW and not passage:
             suggestion = suggest(live.words(), request.q)
         return Results(
             query=request.q, total=len(matched), page=request.page, per_page=request.per_page,
@@ -156,6 +157,9 @@ class Engine:
         or ``fast=False``, walk Whoosh's postings with block-quality skipping off, or matches that
         cannot reach the top would go uncounted.
         """
+        if isinstance(query, wq.Or) and query.minmatch:  # a passage (similar.py): Whoosh ignores minmatch
+            enough = matching_docs(query, live.terms)
+            allowed, query = (enough if allowed is None else enough & allowed), _without_minmatch(query)
         if allowed is not None and not allowed:  # Whoosh reads an empty allow set as "no filter"
             return set(), []
         if fast:
@@ -290,6 +294,15 @@ def _without_minmatch(query):
     if isinstance(query, wq.Or) and query.minmatch:
         return wq.Or([_without_minmatch(q) for q in query.subqueries], boost=query.boost, scale=query.scale)
     return query.apply(_without_minmatch)
+
+
+def build_query(live: LiveIndex, request: SearchRequest):
+    """The query for ``request.q``: None (browse), a passage's more-like-this query, or the parsed query."""
+    if not request.q:
+        return None
+    if similar.is_passage(request.q):
+        return similar.passage_query(request.q, live.searcher)
+    return parse_query(request.q, live.schema, request.match)
 
 
 def build_filter(request: SearchRequest):

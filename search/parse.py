@@ -34,7 +34,6 @@ QUERY_FIELDS = {
 FIELD_BOOSTS = {f.TITLE: 1.0, f.BODY: 1.0, f.CAPTIONS: 0.5}
 MIN_PREFIX = 2  # letters required before a `*` (a bare `*` would expand to every word in the index)
 FUZZY_PREFIX = 1  # leading letters a fuzzy~ word must keep (limits the words it is compared with)
-MAX_WORDS = 60  # query words; beyond this a query is a document, not a question
 GROUPS = {"all": qparser.AndGroup, "any": qparser.OrGroup}
 
 QUOTE_FOLD = f.QUOTE_FOLD
@@ -53,8 +52,6 @@ def parse_query(text: str, schema, match: str = "all") -> wq.Query:
     text = text.translate(QUOTE_FOLD).replace("?", " ")  # `?` is punctuation here, not a wildcard
     _check_published(text)
     _check_wildcards(text)
-    if len(_WORD.findall(text)) > MAX_WORDS:
-        raise BadQuery(f"q has more than {MAX_WORDS} words — shorten the query", "q")
     parser = _parser(schema, match)
     try:
         query = parser.parse(text)

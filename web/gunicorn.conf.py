@@ -32,8 +32,10 @@ worker_class = "gthread" if threads > 1 else "sync"
 timeout = env_int("LEDE_TIMEOUT", 30)  # seconds a worker may spend on one request before it is restarted
 graceful_timeout = env_int("LEDE_GRACEFUL_TIMEOUT", 10)  # seconds to finish requests on shutdown
 keepalive = env_int("LEDE_KEEPALIVE", 5)  # seconds an idle keep-alive connection stays open (gthread)
-# A query may be 500 characters; percent-encoded UTF-8 needs up to 12 bytes each.
-limit_request_line = 8190  # bytes, gunicorn's maximum
+# A query may be 10,000 characters (a pasted passage); percent-encoded UTF-8 needs up to 12 bytes each,
+# ~120 KB of URL, past any finite limit gunicorn accepts (at most 8190 bytes). 0 lifts gunicorn's limit
+# (its C parser, when installed, still stops at 1 MB); the app answers a longer q with a 400 naming it.
+limit_request_line = 0
 
 accesslog = "-"  # stdout
 errorlog = "-"

@@ -13,6 +13,7 @@ from flask import Blueprint, render_template, request
 
 from search import BadQuery, SearchRequest
 from search import request as rules
+from search import similar
 
 from . import chart
 from .api import engine, find_article
@@ -57,7 +58,8 @@ def corpus_overview(state: State) -> dict:
 def page_context(state: State, search_request: SearchRequest | None = None, results=None) -> dict:
     """What the template needs besides the results: active filters, facet links, chart, pages."""
     context = {"active": active_filters(state), "sort_labels": SORT_LABELS, "match_labels": MATCH_LABELS,
-               "max_query_length": rules.MAX_QUERY_LENGTH, "facets": [], "chart": None, "pages": None}
+               "max_query_length": rules.MAX_QUERY_LENGTH, "facets": [], "chart": None, "pages": None,
+               "passage": similar.is_passage(state.get("q"))}  # searched by its distinctive words
     if results is None:
         return context
     facets = results.facets or {}
@@ -155,4 +157,5 @@ def blocks(paragraphs) -> list[dict]:
 @bp.get("/help")
 def help_page():
     return render_template("help.html", max_query_length=rules.MAX_QUERY_LENGTH,
+                           passage_words=similar.LONG_QUERY_WORDS, passage_terms=similar.MAX_QUERY_TERMS,
                            max_per_page=rules.MAX_PER_PAGE, sorts=rules.SORTS)
