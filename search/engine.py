@@ -3,7 +3,8 @@
 Stages of a search: parse the query (parse.py; a pasted passage: similar.py) → turn filters into a set of
 allowed documents (filter queries, cached per searcher) → find every
 matching document (exact total, facet counts) and rank the page's worth of
-them (BM25F: both in one scored pass; or by date) → add partial matches when the full ones do not
+them (BM25F: both in one scored pass, then for match=any pseudo-relevance feedback, feedback.py;
+or by date) → add partial matches when the full ones do not
 fill a page (partial.py) → fold near-duplicates (collapse.py) → highlight
 the page's hits (highlight.py) → suggest a spelling (suggest.py).
 
@@ -24,7 +25,7 @@ from whoosh import query as wq
 
 from index import schema as f
 
-from . import facets, highlight, similar
+from . import facets, feedback, highlight, similar
 from .collapse import Group, collapse, sketch_reader
 from .errors import BadQuery
 from .cache import LRUCache
@@ -102,6 +103,8 @@ class Engine:
             matched = set(allowed) if allowed is not None else live.all_docs()
         elif request.sort == "relevance":
             matched, scored = self._scored_pass(live, query, allowed)
+            if feedback.applies(request):
+                scored = feedback.rerank(live, query, scored)
         else:
             matched = matching_docs(query, live.terms)
             if allowed is not None:

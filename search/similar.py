@@ -43,15 +43,14 @@ def distinctive_words(text: str, searcher) -> list[tuple[str, float]]:
     """The passage's MAX_QUERY_TERMS most distinctive indexed words as (word, tf-idf), heaviest first.
 
     tf: uses in the passage (after the body analyzer: folded, stemmed, stop words gone); idf:
-    log(N / df) with df the word's document frequency in the field where it is most common.
-    Words the index does not hold are left out (they cannot match); ties go alphabetically.
+    log(1 + N / df) with df the word's document frequency in bodies. Words no body holds are left
+    out (a word found only in titles is too rare to tell coverage apart); ties go alphabetically.
     """
-    schema = searcher.schema
-    counts = Counter(t.text for t in schema[f.BODY].analyzer(text.translate(QUOTE_FOLD), mode="query"))
+    counts = Counter(t.text for t in searcher.schema[f.BODY].analyzer(text.translate(QUOTE_FOLD), mode="query"))
     total = max(1, searcher.doc_count_all())
     weighed = []
     for word, tf in counts.items():
-        df = max(searcher.doc_frequency(name, word) for name in FIELD_BOOSTS if name in schema)
+        df = searcher.doc_frequency(f.BODY, word)
         if df:
             weighed.append((tf * math.log(1 + total / df), word))
     top = heapq.nsmallest(MAX_QUERY_TERMS, weighed, key=lambda sw: (-sw[0], sw[1]))
