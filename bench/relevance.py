@@ -56,9 +56,10 @@ DEFAULT_DEPTH = 100  # results per query scored for MAP (Engine pages of 100)
 #: index-time title weight, RM3 feedback off or at Anserini's default depth. Few on purpose: a grid this
 #: coarse can pick a method that works, not the quirks of one collection.
 GRID_K1 = (0.9, 1.2, 1.6)
-GRID_B = (0.4, 0.75, 0.9)
+GRID_B = (0.75, 0.9)
 GRID_TITLE = (1.0, 2.0)
-GRID_FB_DOCS = (0, 10)
+#: RM3 as (feedback documents, the query's weight): off, Anserini's default, and milder ones.
+GRID_FEEDBACK = ((0, 1.0), (10, 0.5), (10, 0.8), (5, 0.8))
 
 
 # -- reading the collections ------------------------------------------------
@@ -200,27 +201,32 @@ def evaluate(runs: dict, qrels: dict) -> tuple[float, float, int]:
 
 @dataclass(frozen=True)
 class Config:
-    """One ranking configuration: BM25F's K1 and B, the index-time title weight, RM3 feedback documents."""
+    """One ranking configuration: BM25F's K1 and B, the index-time title weight, RM3's feedback documents
+    (0: none) and the original query's weight in RM3's mixture."""
 
     k1: float
     b: float
     title: float
     fb_docs: int
+    fb_weight: float
 
     @classmethod
     def shipped(cls) -> "Config":
-        return cls(ranking.K1, ranking.B, schema.TITLE_BOOST, feedback.FB_DOCS)
+        return cls(ranking.K1, ranking.B, schema.TITLE_BOOST, feedback.FB_DOCS, feedback.ORIGINAL_WEIGHT)
 
     def label(self) -> str:
-        return f"K1 {self.k1} B {self.b} title x{self.title:g} " + (f"RM3({self.fb_docs})" if self.fb_docs else "no RM3")
+        rm3 = f"RM3({self.fb_docs} docs, q {self.fb_weight:g})" if self.fb_docs else "no RM3"
+        return f"K1 {self.k1} B {self.b} title x{self.title:g} {rm3}"
 
     def apply(self) -> None:
         """Override the shipped constants for this run only (TITLE_BOOST applies to indexes built after)."""
-        ranking.K1, ranking.B, schema.TITLE_BOOST, feedback.FB_DOCS = self.k1, self.b, self.title, self.fb_docs
+        ranking.K1, ranking.B, schema.TITLE_BOOST = self.k1, self.b, self.title
+        feedback.FB_DOCS, feedback.ORIGINAL_WEIGHT = self.fb_docs, self.fb_weight
 
 
 def grid() -> list[Config]:
-    return [Config(k1, b, t, fb) for t in GRID_TITLE for k1 in GRID_K1 for b in GRID_B for fb in GRID_FB_DOCS]
+    return [Config(k1, b, t, docs, weight) for t in GRID_TITLE for k1 in GRID_K1 for b in GRID_B
+            for docs, weight in GRID_FEEDBACK]
 
 
 def measure(docs, queries, qrels, configs: list[Config], depth: int) -> dict[Config, tuple[float, float, float]]:
@@ -245,6 +251,8 @@ def main(argv=None) -> int:
     parser.add_argument("--b", type=float, help=f"measure only this B (default {ranking.B})")
     parser.add_argument("--title-boost", type=float, help=f"measure only this title weight (default {schema.TITLE_BOOST})")
     parser.add_argument("--feedback-docs", type=int, help=f"measure only this RM3 depth, 0: off (default {feedback.FB_DOCS})")
+    parser.add_argument("--feedback-weight", type=float,
+                        help=f"measure only this RM3 query weight (default {feedback.ORIGINAL_WEIGHT})")
     parser.add_argument("--idf", choices=["robertson", "whoosh"], help=f"try an idf (default {ranking.IDF})")
     parser.add_argument("--stemmer", choices=["porter", "snowball"], help="try a stemmer (default: the schema's)")
     args = parser.parse_args(argv)
@@ -253,8 +261,9 @@ def main(argv=None) -> int:
     if args.stemmer:
         schema.STEM_LANGUAGE = "en" if args.stemmer == "snowball" else None
     shipped = Config.shipped()
-    chosen = Config(*(given if given is not None else default for given, default in zip(
-        (args.k1, args.b, args.title_boost, args.feedback_docs), (shipped.k1, shipped.b, shipped.title, shipped.fb_docs))))
+    given = (args.k1, args.b, args.title_boost, args.feedback_docs, args.feedback_weight)
+    chosen = Config(*(g if g is not None else d for g, d in zip(given, (
+        shipped.k1, shipped.b, shipped.title, shipped.fb_docs, shipped.fb_weight))))
     configs = [chosen] if args.shipped or chosen != shipped else sorted(set(grid()) | {shipped}, key=Config.label)
     print(f"shipped: {shipped.label()}, idf={ranking.IDF}, field boosts={parse.FIELD_BOOSTS}, "
           f"stemmer={'snowball' if schema.STEM_LANGUAGE else 'porter'}; {len(configs)} configuration(s)")
@@ -276,25 +285,25 @@ def main(argv=None) -> int:
 
     if len(configs) > 1:
         print(f"\nEvery configuration (nDCG@10 / {at}):")
-        print(f"{'configuration':<30}" + "".join(f" {n + ' nDCG':>10} {n + ' MAP':>9}" for n in names))
+        print(f"{'configuration':<44}" + "".join(f" {n + ' nDCG':>10} {n + ' MAP':>9}" for n in names))
         for c in configs:
-            print(f"{c.label():<30}" + "".join(f" {lede[n][c][0]:>10.4f} {lede[n][c][1]:>9.4f}" for n in names))
+            print(f"{c.label():<44}" + "".join(f" {lede[n][c][0]:>10.4f} {lede[n][c][1]:>9.4f}" for n in names))
         print("\nCross-validation: the configuration best on one collection (nDCG@10, then MAP), measured on the other.")
-        print(f"{'tuned on':<9} {'reported on':<11} {'configuration':<30} {'Lede nDCG@10':>12} {'FTS5':>7}"
+        print(f"{'tuned on':<9} {'reported on':<11} {'configuration':<44} {'Lede nDCG@10':>12} {'FTS5':>7}"
               f" {'Lede ' + at:>12} {'FTS5':>7}  at or above FTS5")
         for train, test in ((names[0], names[1]), (names[1], names[0])):
             best = max(configs, key=lambda c: (lede[train][c][0], lede[train][c][1], c == shipped))
             n, m, _ = lede[test][best]
             ok = "yes" if n >= fts5[test][0] and m >= fts5[test][1] else "NO"
-            print(f"{train:<9} {test:<11} {best.label():<30} {n:>12.4f} {fts5[test][0]:>7.4f} {m:>12.4f}"
+            print(f"{train:<9} {test:<11} {best.label():<44} {n:>12.4f} {fts5[test][0]:>7.4f} {m:>12.4f}"
                   f" {fts5[test][1]:>7.4f}  {ok}")
 
-    print(f"\n{'collection':<10} {'docs':>5} {'queries':>7}  {'system':<40} {'nDCG@10':>8} {at:>8} {'ms/query':>9}")
+    print(f"\n{'collection':<10} {'docs':>5} {'queries':>7}  {'system':<52} {'nDCG@10':>8} {at:>8} {'ms/query':>9}")
     for name in names:
         config = shipped if shipped in lede[name] else chosen
         rows = ((f"Lede ({config.label()})", lede[name][config]), ("SQLite FTS5 bm25()", fts5[name]))
         for system, (n, m, ms) in rows:
-            print(f"{name:<10} {sizes[name]:>5} {judged[name]:>7}  {system:<40} {n:>8.4f} {m:>8.4f} {ms:>9.2f}")
+            print(f"{name:<10} {sizes[name]:>5} {judged[name]:>7}  {system:<52} {n:>8.4f} {m:>8.4f} {ms:>9.2f}")
     return 0
 
 

@@ -209,3 +209,24 @@ def test_a_pasted_paragraph_finds_an_article_holding_it_first_on_a_real_index(re
         first = results.hits[0].id
         assert holds(texts[first], passage), (article_id, first)
         assert article_id in {h.id for h in results.hits}  # the source itself, if copies tie above it
+
+
+@pytest.mark.browser
+def test_pasting_text_in_a_browser_without_javascript(server, browser_without_js, seed_passages):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    article_id, passage = seed_passages[3]
+    driver = browser_without_js
+    driver.get(server.url + "/")
+    area = driver.find_element(By.ID, "paste")
+    assert not area.is_displayed()  # folded under its summary until asked for
+    driver.find_element(By.CSS_SELECTOR, "details.paste summary").click()
+    area.send_keys(passage)
+    button = driver.find_element(By.CSS_SELECTOR, ".paste__form button")
+    button.click()
+    WebDriverWait(driver, 10).until(EC.staleness_of(button))
+    first = driver.find_element(By.CSS_SELECTOR, ".hit__title a").get_attribute("href")
+    assert first.endswith("/articles/" + urllib.parse.quote(article_id))
+    assert driver.find_element(By.ID, "paste").get_attribute("value") == passage
