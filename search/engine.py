@@ -161,6 +161,9 @@ class Engine:
         cannot reach the top would go uncounted.
         """
         if isinstance(query, wq.Or) and query.minmatch:  # a passage (similar.py): Whoosh ignores minmatch
+            found = similar.scored_matches(live.scores, query, allowed) if fast else None
+            if found is not None:
+                return found
             enough = matching_docs(query, live.terms)
             allowed, query = (enough if allowed is None else enough & allowed), _without_minmatch(query)
         if allowed is not None and not allowed:  # Whoosh reads an empty allow set as "no filter"

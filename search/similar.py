@@ -66,3 +66,28 @@ def passage_query(text: str, searcher) -> wq.Query:
     per_word = [wq.Or([wq.Term(name, w, boost=boost) for name, boost in FIELD_BOOSTS.items()])
                 for w in words]
     return wq.Or(per_word, minmatch=max(1, int(MIN_SHOULD_MATCH * len(words))))
+
+
+def scored_matches(scores, query: wq.Or, allowed=None) -> tuple[set, list[tuple[float, int]]] | None:
+    """The documents (within ``allowed``) holding at least ``query.minmatch`` of a passage query's words,
+    with their BM25F score, the sum of the words' scores: (docnums, [(score, docnum)]). None when the
+    fast scorer (scoring.TermScores) cannot score a word.
+
+    Each word is scored once, from the scorer's cached postings, and its documents counted: reading
+    the words' document sets apart (matching.py) would read every posting twice.
+    """
+    counts: Counter = Counter()
+    per_word = []
+    for word in query.subqueries:
+        found = scores.score_all(word, allowed)
+        if found is None:
+            return None
+        counts.update(found[0])
+        per_word.append(found[1])
+    enough = query.minmatch
+    totals = {d: 0.0 for d, n in counts.items() if n >= enough}
+    for items in per_word:
+        for score, d in items:
+            if d in totals:
+                totals[d] += score
+    return set(totals), [(score, d) for d, score in totals.items()]

@@ -230,3 +230,24 @@ def test_pasting_text_in_a_browser_without_javascript(server, browser_without_js
     first = driver.find_element(By.CSS_SELECTOR, ".hit__title a").get_attribute("href")
     assert first.endswith("/articles/" + urllib.parse.quote(article_id))
     assert driver.find_element(By.ID, "paste").get_attribute("value") == passage
+
+
+def test_passage_matches_are_the_documents_with_enough_words_scored_as_their_or(real_engine):
+    from search.engine import _without_minmatch, build_query
+    from search.matching import matching_docs
+
+    engine, ids = real_engine
+    live = engine.live()
+    rng = random.Random(11)
+    checked = 0
+    for article_id in rng.sample(ids, 10):
+        text = body_text(engine.article(article_id))
+        if not similar.is_passage(text[:PASSAGE_CHARS]):
+            continue
+        checked += 1
+        query = build_query(live, SearchRequest(q=text[:PASSAGE_CHARS]))
+        docs, scored = similar.scored_matches(live.scores, query)
+        assert docs == matching_docs(query, live.terms)  # at least minmatch of the words, counted apart
+        whoosh = {d: s for s, d in live.searcher.search(_without_minmatch(query), filter=docs, limit=None).top_n}
+        assert {d: s for s, d in scored} == pytest.approx(whoosh, rel=1e-9)  # the same sum, added in word order
+    assert checked >= 5
