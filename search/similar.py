@@ -6,8 +6,8 @@ who covered the same thing. Read as an all-words query it would find its
 source at best; read as an any-word query its cost would grow with its length
 (every word's postings, most of the vocabulary for a long text). Instead, as
 more_like_this does, the passage is analysed as the index analyses a body, each
-word weighed by tf-idf (how often the passage uses it × how rare it is in the
-index), and the MAX_QUERY_TERMS heaviest become an OR over the searched fields:
+word weighed by tf-idf (how often the passage uses it, sublinearly, × how rare it is
+in the index), and the MAX_QUERY_TERMS heaviest become an OR over the searched fields:
 a query of bounded cost whatever the length, ranked by the usual BM25F. An
 article must hold at least MIN_SHOULD_MATCH of those words (more_like_this's
 default, 30%), so the total counts articles about the same thing rather than
@@ -42,8 +42,9 @@ def is_passage(text: str) -> bool:
 def distinctive_words(text: str, searcher) -> list[tuple[str, float]]:
     """The passage's MAX_QUERY_TERMS most distinctive indexed words as (word, tf-idf), heaviest first.
 
-    tf: uses in the passage (after the body analyzer: folded, stemmed, stop words gone); idf:
-    log(1 + N / df) with df the word's document frequency in bodies. Words no body holds are left
+    tf: 1 + log(uses in the passage) (after the body analyzer: folded, stemmed, stop words gone;
+    sublinear, so a pronoun used five times does not outweigh a name used once); idf: log(1 + N / df)
+    with df the word's document frequency in bodies. Words no body holds are left
     out (a word found only in titles is too rare to tell coverage apart); ties go alphabetically.
     """
     counts = Counter(t.text for t in searcher.schema[f.BODY].analyzer(text.translate(QUOTE_FOLD), mode="query"))
@@ -52,7 +53,7 @@ def distinctive_words(text: str, searcher) -> list[tuple[str, float]]:
     for word, tf in counts.items():
         df = searcher.doc_frequency(f.BODY, word)
         if df:
-            weighed.append((tf * math.log(1 + total / df), word))
+            weighed.append(((1 + math.log(tf)) * math.log(1 + total / df), word))
     top = heapq.nsmallest(MAX_QUERY_TERMS, weighed, key=lambda sw: (-sw[0], sw[1]))
     return [(word, score) for score, word in top]
 
