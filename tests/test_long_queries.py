@@ -125,6 +125,12 @@ def test_bad_post_bodies_are_clear_errors(client, kwargs, status, param, words):
     assert words in response.json["error"]["message"]
 
 
+def test_a_body_over_the_limit_is_a_413_before_it_is_read(client, app):
+    response = client.post("/api/search", json={"q": "x" * app.config["MAX_CONTENT_LENGTH"]})
+    assert response.status_code == 413
+    assert response.json["error"]["code"] == "request_entity_too_large"
+
+
 def test_long_get_and_post_over_real_gunicorn(server, seed_passages):
     article_id, passage = seed_passages[1]
     q = (passage + " ") * 9  # ~9,000 characters: a URL past gunicorn's default 4,094-byte request line

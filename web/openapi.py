@@ -210,6 +210,7 @@ ERROR = ref("Error")
 def error_responses(*statuses: int) -> dict:
     meaning = {400: "A parameter broke its rule; `error.param` names it.",
                404: "Nothing there.", 405: "Only the documented methods are allowed (see the `Allow` header).",
+               413: "The body is over the size limit (1 MiB by default).",
                415: "The body is neither form-encoded nor JSON.",
                503: "No index is live yet; the message names the command that builds one."}
     return {str(s): json_body(ERROR, meaning[s]) for s in statuses}
@@ -248,7 +249,7 @@ def document() -> dict:
                     "application/json": {"schema": search_body(json=True)},
                 }},
                 "responses": {"200": json_body(ref("SearchResults"), "One page of hits, with facets."),
-                              **error_responses(400, 415, 503)},
+                              **error_responses(400, 413, 415, 503)},
             }},
             "/api/articles/{id}": {"get": {
                 "operationId": "getArticle",
