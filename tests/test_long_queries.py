@@ -257,3 +257,8 @@ def test_passage_matches_are_the_documents_with_enough_words_scored_as_their_or(
         whoosh = {d: s for s, d in live.searcher.search(_without_minmatch(query), filter=docs, limit=None).top_n}
         assert {d: s for s, d in scored} == pytest.approx(whoosh, rel=1e-9)  # the same sum, added in word order
     assert checked >= 5
+
+
+def test_the_paste_form_says_when_a_text_counts_as_a_passage(client):
+    soup = BeautifulSoup(client.get("/").get_data(as_text=True), "html.parser")
+    assert f"more than {similar.LONG_QUERY_WORDS} words" in soup.select_one("#paste-hint").get_text()

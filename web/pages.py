@@ -59,7 +59,8 @@ def page_context(state: State, search_request: SearchRequest | None = None, resu
     """What the template needs besides the results: active filters, facet links, chart, pages."""
     context = {"active": active_filters(state), "sort_labels": SORT_LABELS, "match_labels": MATCH_LABELS,
                "max_query_length": rules.MAX_QUERY_LENGTH, "facets": [], "chart": None, "pages": None,
-               "passage": similar.is_passage(state.get("q"))}  # searched by its distinctive words
+               "passage": similar.is_passage(state.get("q")),  # searched by its distinctive words
+               "passage_words": similar.LONG_QUERY_WORDS}
     if results is None:
         return context
     facets = results.facets or {}
