@@ -31,6 +31,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,14 +44,22 @@ from index.article import Article, Paragraph  # noqa: E402
 from index.document import to_document  # noqa: E402
 from index.schema import build_schema  # noqa: E402
 from index import schema as f  # noqa: E402
-from search import Engine, SearchRequest, parse, ranking  # noqa: E402
-from search.parse import parse_query  # noqa: E402
+from search import Engine, SearchRequest, feedback, parse, ranking  # noqa: E402
+from search.engine import build_query  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "ir"
 WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 NDCG_AT = 10
 CHECKED_QUERIES = 10  # queries also sent through Engine.search, to check it serves the same top 10
 DEFAULT_DEPTH = 100  # results per query scored for MAP (Engine pages of 100)
+#: The configurations cross-validated: BM25's usual ranges (K1 1.2 and B 0.75 the textbook defaults), the
+#: index-time title weight, RM3 feedback off or at Anserini's default depth. Few on purpose: a grid this
+#: coarse can pick a method that works, not the quirks of one collection.
+GRID_K1 = (0.9, 1.2, 1.6)
+GRID_B = (0.75, 0.9)
+GRID_TITLE = (1.0, 2.0)
+#: RM3 as (feedback documents, the query's weight): off, Anserini's default, and milder ones.
+GRID_FEEDBACK = ((0, 1.0), (10, 0.5), (10, 0.8), (5, 0.8))
 
 
 # -- reading the collections ------------------------------------------------
@@ -114,7 +123,9 @@ def words(query: str) -> list[str]:
     return WORD.findall(query.lower().replace("\u2019", "'"))
 
 
-def lede_runs(docs, queries, depth: int, workdir: Path) -> tuple[dict, float]:
+def build_collection(docs, workdir: Path) -> None:
+    """A live index generation of ``docs`` in ``workdir``, through the real document stage and schema
+    (with schema.TITLE_BOOST as set now)."""
     gen = generations.new_generation(workdir)
     ix = whoosh_index.create_in(str(gen), build_schema())
     writer = ix.writer()
@@ -124,18 +135,27 @@ def lede_runs(docs, queries, depth: int, workdir: Path) -> tuple[dict, float]:
         writer.add_document(**to_document(article))
     writer.commit()
     generations.make_live(workdir, gen, {"generation": gen.name})
+
+
+def lede_runs(workdir: Path, queries, depth: int) -> tuple[dict, float]:
+    """Each query's ranking to ``depth`` as Engine.search ranks it (query, scored pass, feedback, best first),
+    read from the same stages without building pages of 100 snippets; the first CHECKED_QUERIES are also
+    sent through Engine.search, which must serve the same top 10. A new Engine: ranking's current K1/B."""
     engine = Engine(workdir)
     live = engine.live()
-    ids = live.ordinals[f.ID].values
+    ids = live.ordinals[f.ID]
     runs, started = {}, time.perf_counter()
     for n, (qid, text) in enumerate(queries.items()):
         request = SearchRequest(q=" ".join(words(text)), match="any", collapse=False, per_page=NDCG_AT)
-        query = parse_query(request.q, live.schema, request.match)
-        ranked = [ids[live.ordinals[f.ID].by_doc[d]] for d, _ in engine._order(
-            live, request, query, set(live.searcher.docs_for_query(query)), depth, restrict=False)]
-        if n < CHECKED_QUERIES:  # the ranking above is the one Engine.search serves
+        query = build_query(live, request)
+        _, scored = engine._scored_pass(live, query, None)
+        if feedback.applies(request):
+            scored = feedback.rerank(live, query, scored)
+        ranked = [ids.values[ids.by_doc[d]] for d, _ in engine._best(live, scored, depth)]
+        if n < CHECKED_QUERIES:
             assert [h.id for h in engine.search(request).hits] == ranked[:NDCG_AT], qid
         runs[qid] = ranked
+    engine.close()
     return runs, (time.perf_counter() - started) * 1000 / max(1, len(queries))
 
 
@@ -179,47 +199,111 @@ def evaluate(runs: dict, qrels: dict) -> tuple[float, float, int]:
             sum(average_precision(runs[q], qrels[q]) for q in judged) / n, n)
 
 
+@dataclass(frozen=True)
+class Config:
+    """One ranking configuration: BM25F's K1 and B, the index-time title weight, RM3's feedback documents
+    (0: none) and the original query's weight in RM3's mixture."""
+
+    k1: float
+    b: float
+    title: float
+    fb_docs: int
+    fb_weight: float
+
+    @classmethod
+    def shipped(cls) -> "Config":
+        return cls(ranking.K1, ranking.B, schema.TITLE_BOOST, feedback.FB_DOCS, feedback.ORIGINAL_WEIGHT)
+
+    def label(self) -> str:
+        rm3 = f"RM3({self.fb_docs} docs, q {self.fb_weight:g})" if self.fb_docs else "no RM3"
+        return f"K1 {self.k1} B {self.b} title x{self.title:g} {rm3}"
+
+    def apply(self) -> None:
+        """Override the shipped constants for this run only (TITLE_BOOST applies to indexes built after)."""
+        ranking.K1, ranking.B, schema.TITLE_BOOST = self.k1, self.b, self.title
+        feedback.FB_DOCS, feedback.ORIGINAL_WEIGHT = self.fb_docs, self.fb_weight
+
+
+def grid() -> list[Config]:
+    return [Config(k1, b, t, docs, weight) for t in GRID_TITLE for k1 in GRID_K1 for b in GRID_B
+            for docs, weight in GRID_FEEDBACK]
+
+
+def measure(docs, queries, qrels, configs: list[Config], depth: int) -> dict[Config, tuple[float, float, float]]:
+    """{config: (nDCG@10, MAP, ms/query)} of Lede on one collection; one index per title weight."""
+    results = {}
+    for title in sorted({c.title for c in configs}):
+        with tempfile.TemporaryDirectory(prefix="lede-rel-") as tmp:
+            schema.TITLE_BOOST = title
+            build_collection(docs, Path(tmp))
+            for config in (c for c in configs if c.title == title):
+                config.apply()
+                runs, ms = lede_runs(Path(tmp), queries, depth)
+                results[config] = (*evaluate(runs, qrels)[:2], ms)
+    return results
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--collections", nargs="+", choices=sorted(COLLECTIONS), default=["time", "cran"])
     parser.add_argument("--depth", type=int, default=DEFAULT_DEPTH, help="results per query for MAP")
-    parser.add_argument("--k1", type=float, help=f"try a BM25 K1 (default {ranking.K1})")
-    parser.add_argument("--b", type=float, help=f"try a BM25 B (default {ranking.B})")
-    parser.add_argument("--title-boost", type=float, help=f"try a title boost (default {schema.TITLE_BOOST})")
+    parser.add_argument("--shipped", action="store_true", help="measure only the shipped ranking (no grid)")
+    parser.add_argument("--k1", type=float, help=f"measure only this K1 (default {ranking.K1})")
+    parser.add_argument("--b", type=float, help=f"measure only this B (default {ranking.B})")
+    parser.add_argument("--title-boost", type=float, help=f"measure only this title weight (default {schema.TITLE_BOOST})")
+    parser.add_argument("--feedback-docs", type=int, help=f"measure only this RM3 depth, 0: off (default {feedback.FB_DOCS})")
+    parser.add_argument("--feedback-weight", type=float,
+                        help=f"measure only this RM3 query weight (default {feedback.ORIGINAL_WEIGHT})")
     parser.add_argument("--idf", choices=["robertson", "whoosh"], help=f"try an idf (default {ranking.IDF})")
     parser.add_argument("--stemmer", choices=["porter", "snowball"], help="try a stemmer (default: the schema's)")
     args = parser.parse_args(argv)
-    # Tuning knobs: override the shipped constants for this run only.
-    if args.k1 is not None:
-        ranking.K1 = args.k1
-    if args.b is not None:
-        ranking.B = args.b
-    if args.title_boost is not None:
-        parse.FIELD_BOOSTS[schema.TITLE] = args.title_boost
     if args.idf:
         ranking.IDF = args.idf
     if args.stemmer:
         schema.STEM_LANGUAGE = "en" if args.stemmer == "snowball" else None
-    print(f"K1={ranking.K1} B={ranking.B} idf={ranking.IDF} field boosts={parse.FIELD_BOOSTS} "
-          f"stemmer={'snowball' if schema.STEM_LANGUAGE else 'porter'}")
-    rows = []
-    for name in args.collections:
-        folder, reader = COLLECTIONS[name]
+    shipped = Config.shipped()
+    given = (args.k1, args.b, args.title_boost, args.feedback_docs, args.feedback_weight)
+    chosen = Config(*(g if g is not None else d for g, d in zip(given, (
+        shipped.k1, shipped.b, shipped.title, shipped.fb_docs, shipped.fb_weight))))
+    configs = [chosen] if args.shipped or chosen != shipped else sorted(set(grid()) | {shipped}, key=Config.label)
+    print(f"shipped: {shipped.label()}, idf={ranking.IDF}, field boosts={parse.FIELD_BOOSTS}, "
+          f"stemmer={'snowball' if schema.STEM_LANGUAGE else 'porter'}; {len(configs)} configuration(s)")
+
+    lede, fts5, judged, sizes = {}, {}, {}, {}
+    for name, (folder, reader) in COLLECTIONS.items():
         root = DATA / folder
         if not root.exists():
-            print(f"skipping {name}: {root} not present", file=sys.stderr)
-            continue
+            print(f"{root} not present: the relevance benchmark needs ../shared/data/ir", file=sys.stderr)
+            return 1
         docs, queries, qrels = reader(root)
-        with tempfile.TemporaryDirectory(prefix=f"lede-rel-{name}-") as tmp:
-            lede, lede_ms = lede_runs(docs, queries, args.depth, Path(tmp))
-        ref, ref_ms = fts5_runs(docs, queries, args.depth)
-        for system, runs, ms in (("Lede (BM25F, match=any)", lede, lede_ms), ("SQLite FTS5 bm25()", ref, ref_ms)):
-            n_ndcg, n_map, judged = evaluate(runs, qrels)
-            rows.append((name, len(docs), judged, system, n_ndcg, n_map, ms))
-    print(f"{'collection':<10} {'docs':>5} {'queries':>7}  {'system':<26} {'nDCG@10':>8} {'MAP@' + str(args.depth):>8}"
-          f" {'ms/query':>9}")
-    for name, ndocs, judged, system, n_ndcg, n_map, ms in rows:
-        print(f"{name:<10} {ndocs:>5} {judged:>7}  {system:<26} {n_ndcg:>8.4f} {n_map:>8.4f} {ms:>9.2f}")
+        sizes[name], judged[name] = len(docs), sum(1 for q in queries if qrels.get(q))
+        lede[name] = measure(docs, queries, qrels, configs, args.depth)
+        runs, ms = fts5_runs(docs, queries, args.depth)
+        fts5[name] = (*evaluate(runs, qrels)[:2], ms)
+    shipped.apply()
+    names = list(COLLECTIONS)
+    at = f"MAP@{args.depth}"
+
+    if len(configs) > 1:
+        print(f"\nEvery configuration (nDCG@10 / {at}):")
+        print(f"{'configuration':<44}" + "".join(f" {n + ' nDCG':>10} {n + ' MAP':>9}" for n in names))
+        for c in configs:
+            print(f"{c.label():<44}" + "".join(f" {lede[n][c][0]:>10.4f} {lede[n][c][1]:>9.4f}" for n in names))
+        print("\nCross-validation: the configuration best on one collection (nDCG@10, then MAP), measured on the other.")
+        print(f"{'tuned on':<9} {'reported on':<11} {'configuration':<44} {'Lede nDCG@10':>12} {'FTS5':>7}"
+              f" {'Lede ' + at:>12} {'FTS5':>7}  at or above FTS5")
+        for train, test in ((names[0], names[1]), (names[1], names[0])):
+            best = max(configs, key=lambda c: (lede[train][c][0], lede[train][c][1], c == shipped))
+            n, m, _ = lede[test][best]
+            ok = "yes" if n >= fts5[test][0] and m >= fts5[test][1] else "NO"
+            print(f"{train:<9} {test:<11} {best.label():<44} {n:>12.4f} {fts5[test][0]:>7.4f} {m:>12.4f}"
+                  f" {fts5[test][1]:>7.4f}  {ok}")
+
+    print(f"\n{'collection':<10} {'docs':>5} {'queries':>7}  {'system':<52} {'nDCG@10':>8} {at:>8} {'ms/query':>9}")
+    for name in names:
+        config = shipped if shipped in lede[name] else chosen
+        rows = ((f"Lede ({config.label()})", lede[name][config]), ("SQLite FTS5 bm25()", fts5[name]))
+        for system, (n, m, ms) in rows:
+            print(f"{name:<10} {sizes[name]:>5} {judged[name]:>7}  {system:<52} {n:>8.4f} {m:>8.4f} {ms:>9.2f}")
     return 0
 
 

@@ -1,9 +1,10 @@
 """The search engine: one per process, reading the live index generation.
 
-Stages of a search: parse the query (parse.py) → turn filters into a set of
+Stages of a search: parse the query (parse.py; a pasted passage: similar.py) → turn filters into a set of
 allowed documents (filter queries, cached per searcher) → find every
 matching document (exact total, facet counts) and rank the page's worth of
-them (BM25F: both in one scored pass; or by date) → add partial matches when the full ones do not
+them (BM25F: both in one scored pass, then for match=any pseudo-relevance feedback, feedback.py;
+or by date) → add partial matches when the full ones do not
 fill a page (partial.py) → fold near-duplicates (collapse.py) → highlight
 the page's hits (highlight.py) → suggest a spelling (suggest.py).
 
@@ -24,7 +25,7 @@ from whoosh import query as wq
 
 from index import schema as f
 
-from . import facets, filters, highlight
+from . import facets, feedback, filters, highlight, similar
 from .collapse import Group, CopyGroups
 from .cache import LRUCache
 from .live import LiveIndex, LiveTracker
@@ -98,7 +99,8 @@ class Engine:
         return results
 
     def _search(self, live: LiveIndex, request: SearchRequest, started: float) -> Results:
-        query = parse_query(request.q, live.schema, request.match) if request.q else None
+        passage = similar.is_passage(request.q)
+        query = build_query(live, request)
         allowed = self._allowed(live, request)
         if query is not None:
             query, typed = filters.split(query, live, request.match)
@@ -110,6 +112,8 @@ class Engine:
             matched = set(allowed) if allowed is not None else live.all_docs()
         elif request.sort == "relevance":
             matched, scored = self._scored_pass(live, query, allowed)
+            if feedback.applies(request):
+                scored = feedback.rerank(live, query, scored)
         else:
             matched = matching_docs(query, live.terms)
             if allowed is not None:
@@ -136,7 +140,7 @@ class Engine:
             facet_counts = facets.count_facets(live.ordinals, shown, request.single_month)
             hit_total = copies.count(shown)
         suggestion = None
-        if query is not None and len(matched) < SUGGEST_BELOW:
+        if query is not None and len(matched) < SUGGEST_BELOW and not passage:
             suggestion = suggest(live.words(), request.q)
         return Results(
             query=request.q, total=len(matched), page=request.page, per_page=request.per_page,
@@ -163,6 +167,12 @@ class Engine:
         or ``fast=False``, walk Whoosh's postings with block-quality skipping off, or matches that
         cannot reach the top would go uncounted.
         """
+        if isinstance(query, wq.Or) and query.minmatch:  # a passage (similar.py): Whoosh ignores minmatch
+            found = similar.scored_matches(live.scores, query, allowed) if fast else None
+            if found is not None:
+                return found
+            enough = matching_docs(query, live.terms)
+            allowed, query = (enough if allowed is None else enough & allowed), _without_minmatch(query)
         if allowed is not None and not allowed:  # Whoosh reads an empty allow set as "no filter"
             return set(), []
         if fast:
@@ -318,6 +328,15 @@ def _without_minmatch(query):
     if isinstance(query, wq.Or) and query.minmatch:
         return wq.Or([_without_minmatch(q) for q in query.subqueries], boost=query.boost, scale=query.scale)
     return query.apply(_without_minmatch)
+
+
+def build_query(live: LiveIndex, request: SearchRequest):
+    """The query for ``request.q``: None (browse), a passage's more-like-this query, or the parsed query."""
+    if not request.q:
+        return None
+    if similar.is_passage(request.q):
+        return similar.passage_query(request.q, live.searcher)
+    return parse_query(request.q, live.schema, request.match)
 
 
 def _ms(started: float) -> float:

@@ -14,7 +14,7 @@ from .errors import BadQuery
 
 SORTS = ("relevance", "newest", "oldest")
 MATCHES = ("all", "any")
-MAX_QUERY_LENGTH = 500  # characters
+MAX_QUERY_LENGTH = 10_000  # characters: a pasted passage of a few pages (search/similar.py)
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 DEFAULT_PER_PAGE = 10

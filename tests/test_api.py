@@ -222,7 +222,6 @@ BAD_REQUESTS = [
     ("collapse=maybe", "collapse", "collapse must be true or false"),
     ("q=embassy&outlet=Nobody", "outlet", "unknown outlet 'Nobody'"),
     ("q=embassy&section=Nowhere", "section", "unknown section 'Nowhere'"),
-    ("q=" + "+".join(["embassy"] * 61), "q", "q has more than 60 words"),
     ("q=" + "x" * (MAX_QUERY_LENGTH + 1), "q", f"q must be at most {MAX_QUERY_LENGTH} characters"),
     ("q=published:[bogus TO x]", "q", "from must be a date in the form YYYY-MM-DD — in q: published:[bogus TO x]"),
     ("q=*", "q", "wildcard"),
@@ -253,7 +252,7 @@ def test_unknown_api_path_is_a_json_404(client, path):
 
 
 @pytest.mark.parametrize("method, path", [
-    ("post", "/api/search"), ("delete", "/api/articles/002_c2e6582fa8d69c59"), ("put", "/healthz"),
+    ("put", "/api/search"), ("delete", "/api/articles/002_c2e6582fa8d69c59"), ("put", "/healthz"),
     ("post", "/api/openapi.json"),
 ])
 def test_wrong_method_is_a_json_405_listing_the_allowed_ones(client, method, path):

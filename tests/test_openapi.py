@@ -133,3 +133,16 @@ def test_documented_defaults_are_the_ones_applied(client, spec):
     data = client.get("/api/search?q=embassy").json
     assert data["page"] == non_empty(params["page"]["schema"])["default"]
     assert data["per_page"] == non_empty(params["per_page"]["schema"])["default"]
+
+
+
+def test_post_search_responses_match_the_schema(client, spec):
+    body = spec["paths"]["/api/search"]["post"]["requestBody"]["content"]
+    assert set(body) == {"application/x-www-form-urlencoded", "application/json"}
+    sent = {"q": "embassy", "outlet": ["CNBC", "BBC News"], "per_page": 2, "collapse": False}
+    errors = Draft202012Validator(body["application/json"]["schema"]).iter_errors(sent)
+    assert not list(errors)
+    for response in (client.post("/api/search", json=sent), client.post("/api/search", data=sent),
+                     client.post("/api/search", json={"page": 0}), client.post("/api/search", data="x",
+                                                                                content_type="text/plain")):
+        check(spec, "/api/search", "post", response)

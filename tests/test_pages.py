@@ -242,7 +242,8 @@ def test_help_page_describes_the_query_language(client):
     soup = page(client, "/help")
     text = soup.get_text()
     for example in ('"tear gas"', "siege OR storming", "embassy -protest", "outlet:\"BBC News\"",
-                    "published:[2019-12-31 TO 2020-01-01]", "embass*", "Khamenei~", str(MAX_QUERY_LENGTH)):
+                    "published:[2019-12-31 TO 2020-01-01]", "embass*", "Khamenei~", f"{MAX_QUERY_LENGTH:,}",
+                    "Find coverage of this text", "POST /api/search"):
         assert example in text, example
 
 

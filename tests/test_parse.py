@@ -60,7 +60,7 @@ def test_malformed_input_is_read_leniently(text):
 @pytest.mark.parametrize("text, named", [
     ("*", "wildcard"), ("x*", "wildcard"), ("*ism", "wildcard"), ("title:*", "wildcard"),
     ("published:garbage", "published:garbage"), ("published:[x TO y]", "published"),
-    ("published:[2020-01-01 TO", "published"), ("word " * 61, "words"), ("outlet:[a TO c]", "outlet"),
+    ("published:[2020-01-01 TO", "published"), ("outlet:[a TO c]", "outlet"),
     ("published:2020-13", "published must be a month"), ("published:[2020-02-01 TO 2020-01]", "from must not"),
 ])
 def test_expensive_or_unreadable_input_is_a_bad_query_naming_the_problem(text, named):

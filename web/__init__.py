@@ -5,6 +5,9 @@ Settings (defaults, then ``LEDE_*`` environment variables, then test_config):
 INDEX_DIR   where the index lives (``LEDE_INDEX_DIR``; default ``var/index``). The
             engine resolves the live generation on every request, so a rebuild is
             picked up without restarting.
+MAX_CONTENT_LENGTH  bytes a request body may have (POST /api/search); more is a 413
+            before the body is read. Default 1 MiB: a 10,000-character query of
+            4-byte characters, percent-encoded, is ~120 KB.
 
 gunicorn's own settings (workers, threads, timeouts, logs) are in web/gunicorn.conf.py.
 """
@@ -20,7 +23,8 @@ from search import Engine
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__)
-    app.config.from_mapping(INDEX_DIR=os.environ.get("LEDE_INDEX_DIR") or "var/index")
+    app.config.from_mapping(INDEX_DIR=os.environ.get("LEDE_INDEX_DIR") or "var/index",
+                            MAX_CONTENT_LENGTH=1024 * 1024)
     app.config.from_prefixed_env("LEDE")
     if test_config:
         app.config.from_mapping(test_config)

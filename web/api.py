@@ -1,4 +1,4 @@
-"""The JSON API: /api/search, /api/attention, /api/articles/<id>, /healthz, /api/openapi.json.
+"""The JSON API: /api/search (GET, or POST for long queries), /api/attention, /api/articles/<id>, /healthz, /api/openapi.json.
 
 Views only validate (through ``search.SearchRequest``), call the engine and
 serialise; every failure becomes the one error shape in errors.py.
@@ -6,11 +6,11 @@ serialise; every failure becomes the one error shape in errors.py.
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, request
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, UnsupportedMediaType
 
 from index import schema as f
 
-from search import IndexUnavailable, SearchRequest, attention
+from search import BadQuery, IndexUnavailable, SearchRequest, attention
 
 from . import openapi
 from .ids import plausible_id
@@ -18,6 +18,7 @@ from .ids import plausible_id
 bp = Blueprint("api", __name__)
 
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def engine():
@@ -41,9 +42,51 @@ def not_found(article_id: str):
 @bp.get("/api/search")
 def api_search():
     """A search as JSON. A repeat of the same URL is answered before Flask (repeats.py)."""
-    search_request = SearchRequest.from_params(request.args.get, request.args.getlist)
+    return search_response(SearchRequest.from_params(request.args.get, request.args.getlist))
+
+
+@bp.post("/api/search")
+def api_search_post():
+    """The same search with its parameters in the body, for queries longer than a URL should carry
+    (a pasted passage): form-encoded or a JSON object. Parameters in the URL count too; the body wins."""
+    body = body_params()
+
+    def getlist(name):
+        return body[name] if name in body else request.args.getlist(name)
+
+    return search_response(SearchRequest.from_params(lambda name: next(iter(getlist(name)), None), getlist))
+
+
+def search_response(search_request: SearchRequest):
     body = current_app.json.dumps(engine().search(search_request).to_json())
     return current_app.response_class(body + "\n", mimetype="application/json")
+
+
+def body_params() -> dict[str, list[str]]:
+    """A POST body's parameters as {name: [values as GET would send them]}.
+
+    JSON: ``{"q": "…", "outlet": ["BBC News", "CNN"], "page": 2, "collapse": false}`` — a value is a
+    string, a number, a boolean or a list of those. Raises BadQuery or 415 for any other body.
+    """
+    if request.mimetype in FORM_TYPES:
+        return request.form.to_dict(flat=False)
+    if request.mimetype != "application/json":
+        raise UnsupportedMediaType(f"POST /api/search takes a body of type {FORM_TYPES[0]} "
+                                   f"or application/json, not {request.mimetype or 'none'!r}")
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise BadQuery('the body must be a JSON object of search parameters, e.g. {"q": "oil"}')
+    return {name: [_plain(name, v) for v in (value if isinstance(value, list) else [value])]
+            for name, value in data.items() if value is not None}
+
+
+def _plain(name: str, value) -> str:
+    """A JSON value as the string a URL would carry: true/false, numbers as written, strings unchanged."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    raise BadQuery(f"{name} must be a string, a number, a boolean or a list of those", name)
 
 
 @bp.get("/api/articles/<path:article_id>")
@@ -103,8 +146,9 @@ def api_not_found(anything: str):
     """Any other /api/ URL: 405 if a real endpoint lives there (wrong method), else 404."""
     allowed = allowed_methods()
     if allowed:
+        used = " or ".join(m for m in allowed if m not in ("HEAD", "OPTIONS"))
         raise MethodNotAllowed(valid_methods=allowed,
-                               description=f"{request.method} is not allowed on {request.path}; use GET")
+                               description=f"{request.method} is not allowed on {request.path}; use {used}")
     abort(404, description=f"no API endpoint at {request.path} — see /api/openapi.json")
 
 

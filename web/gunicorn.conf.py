@@ -7,6 +7,8 @@ request, so `python -m index rebuild` is picked up without a restart.
 import multiprocessing
 import os
 
+from web.workers import REQUEST_LINE_LIMIT
+
 
 def env_int(name: str, default: int) -> int:
     value = os.environ.get(name, "").strip()
@@ -33,9 +35,10 @@ worker_class = "web.workers.LedeThreadWorker" if threads > 1 else "web.workers.L
 timeout = env_int("LEDE_TIMEOUT", 30)  # seconds a worker may spend on one request before it is restarted
 graceful_timeout = env_int("LEDE_GRACEFUL_TIMEOUT", 10)  # seconds to finish requests on shutdown
 keepalive = env_int("LEDE_KEEPALIVE", 5)  # seconds an idle keep-alive connection stays open (gthread)
-# A query may be 500 characters; percent-encoded UTF-8 needs up to 12 bytes each. 8190 is gunicorn's
-# largest bounded value (0 would read a line of any length into memory); longer queries go in a POST body.
-limit_request_line = 8190  # bytes
+# A query may be 10,000 characters (a pasted passage); percent-encoded UTF-8 needs up to 12 bytes each.
+# gunicorn bounds a request line at 8190 bytes at most (0 would read a line of any length into memory);
+# web/workers.py raises that bound to REQUEST_LINE_LIMIT, and the app answers a longer q with a 400.
+limit_request_line = REQUEST_LINE_LIMIT  # bytes
 limit_request_field_size = 32768  # bytes per header (gunicorn's default, 8190, refuses some real cookies)
 limit_request_fields = 100  # headers per request
 

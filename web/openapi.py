@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from index.article import PARAGRAPH_KINDS
 from search import request as rules
+from search import similar
 
 from . import openapi_workflow
 from .ids import MAX_ID_LENGTH
@@ -62,7 +63,11 @@ def search_parameters(outlets=None, sections=None) -> list[dict]:
               "names (`outlet:cnn` and `outlet:\"bbc news\"` name an outlet ignoring case, else every outlet "
               "whose name holds all the words; `published:` also takes a year, a range or `undated`); "
               "a value they reject is a 400 with the parameter's message. "
-              f"At most {rules.MAX_QUERY_LENGTH} characters.",
+              f"At most {rules.MAX_QUERY_LENGTH:,} characters (longer: 400). A query of more than "
+              f"{similar.LONG_QUERY_WORDS} words is a pasted passage, not the query language: its "
+              f"{similar.MAX_QUERY_TERMS} most distinctive words (tf-idf) are looked for, articles holding "
+              f"{similar.MIN_SHOULD_MATCH:.0%} of them match, best first (`match` does not apply). "
+              "Long queries fit better in the body of `POST /api/search` than in a URL.",
               {"type": "string", "maxLength": rules.MAX_QUERY_LENGTH}),
         list_param("outlet", "Keep only these outlets (repeat for several; any of them matches). "
                    "Values are exactly the `value`s of `facets.outlet`; empty values are ignored.", outlets),
@@ -93,6 +98,20 @@ def search_parameters(outlets=None, sections=None) -> list[dict]:
               or_empty({"anyOf": [{"type": "boolean", "default": True},
                                   {"type": "string", "pattern": any_case(rules.BOOLEAN_WORDS)}]})),
     ]
+
+
+def search_body(json: bool) -> dict:
+    """POST /api/search's body: the GET parameters as the fields of a form, or of a JSON object
+    (where a list may be one value, and numbers and booleans may be JSON's own or strings)."""
+    properties = {}
+    for p in search_parameters():
+        schema = p["schema"]
+        if json and schema.get("type") == "array":
+            schema = {"anyOf": [schema, schema["items"]]}
+        elif json and schema.get("type") in ("integer", "boolean"):
+            schema = {"anyOf": [schema, {"type": "string"}]}
+        properties[p["name"]] = {**schema, "description": p["description"]}
+    return {"type": "object", "properties": properties}
 
 
 SCHEMAS = {
@@ -228,7 +247,9 @@ ERROR = ref("Error")
 
 def error_responses(*statuses: int) -> dict:
     meaning = {400: "A parameter broke its rule; `error.param` names it.",
-               404: "Nothing there.", 405: "Only GET (and HEAD) are allowed.",
+               404: "Nothing there.", 405: "Only the documented methods are allowed (see the `Allow` header).",
+               413: "The body is over the size limit (1 MiB by default).",
+               415: "The body is neither form-encoded nor JSON.",
                503: "No index is live yet; the message names the command that builds one."}
     return {str(s): json_body(ERROR, meaning[s]) for s in statuses}
 
@@ -255,6 +276,20 @@ def document(outlets: tuple[str, ...] = (), sections: tuple[str, ...] = ()) -> d
                 "parameters": parameters,
                 "responses": {"200": json_body(ref("SearchResults"), "One page of hits, with facets."),
                               **error_responses(400, 405, 503)},
+            }, "post": {
+                "operationId": "searchByBody",
+                "summary": "Search articles, the parameters in the body (for long queries: a pasted passage)",
+                "description": "The same search as GET, the same answer. Parameters also given in the URL "
+                               "are read too; the body's win.",
+                "requestBody": {"required": True, "content": {
+                    "application/x-www-form-urlencoded": {
+                        "schema": search_body(json=False),
+                        "encoding": {name: {"style": "form", "explode": True}
+                                     for name in ("outlet", "section", "published")}},
+                    "application/json": {"schema": search_body(json=True)},
+                }},
+                "responses": {"200": json_body(ref("SearchResults"), "One page of hits, with facets."),
+                              **error_responses(400, 413, 415, 503)},
             }},
             "/api/articles/{id}": {"get": {
                 "operationId": "getArticle",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request, url_for
 
-from search import BadQuery, SearchRequest, attention, reading
+from search import BadQuery, SearchRequest, attention, reading, similar
 from search import request as rules
 
 from . import chart, feeds, outlets
@@ -59,7 +59,9 @@ def page_context(state: State, search_request: SearchRequest | None = None, resu
     """What the template needs besides the results: active filters, facet links, chart, pages."""
     context = {"active": active_filters(state), "sort_labels": SORT_LABELS, "match_labels": MATCH_LABELS,
                "max_query_length": rules.MAX_QUERY_LENGTH, "facets": [], "chart": None, "undated": None,
-               "pages": None}
+               "pages": None,
+               "passage": similar.is_passage(state.get("q")),  # searched by its distinctive words
+               "passage_words": similar.LONG_QUERY_WORDS}
     if results is None:
         return context
     facets = results.facets or {}
@@ -191,4 +193,5 @@ def blocks(paragraphs) -> list[dict]:
 @bp.get("/help")
 def help_page():
     return render_template("help.html", max_query_length=rules.MAX_QUERY_LENGTH,
+                           passage_words=similar.LONG_QUERY_WORDS, passage_terms=similar.MAX_QUERY_TERMS,
                            max_per_page=rules.MAX_PER_PAGE, sorts=rules.SORTS)

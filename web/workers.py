@@ -1,23 +1,34 @@
 """gunicorn's workers, answering oversized requests in Lede's error shape.
 
-A request line over ``limit_request_line`` (8,190 bytes at most: gunicorn's largest bounded
-value; 0 would read a line of any length into memory), or headers over
+A request line over ``limit_request_line`` (REQUEST_LINE_LIMIT), or headers over
 ``limit_request_field_size``/``limit_request_fields``, never reach the app: gunicorn answers
 itself, as a plain HTML page without Lede's security headers. These workers write that answer
 as the app would — the JSON ``{"error": {"code", "message", "param"}}`` of errors.py, with
-web/security.py's headers — and leave every other error to gunicorn. Long queries are sent in a
-POST body instead, which these limits do not cover.
+web/security.py's headers — and leave every other error to gunicorn. Queries longer than a URL
+allows are sent in a POST body instead, which these limits do not cover.
 """
 from __future__ import annotations
 
 import json
 
+from gunicorn.http import message as gunicorn_message
 from gunicorn.http.errors import LimitRequestHeaders, LimitRequestLine
 from gunicorn.util import write_nonblock
 from gunicorn.workers.gthread import ThreadWorker
 from gunicorn.workers.sync import SyncWorker
 
 from .security import HEADERS
+
+#: bytes a request line may hold: a 10,000-character q (search.request.MAX_QUERY_LENGTH) percent-encodes
+#: to at most 120,000 bytes, plus the path and the other parameters.
+REQUEST_LINE_LIMIT = 131072
+
+# --- gunicorn internals (gunicorn >= 22; re-check on upgrade) ---------------------------------
+# gunicorn caps ``limit_request_line`` at ``http.message.MAX_REQUEST_LINE`` (8190) unless it is 0,
+# which reads a line of any length into memory. Raising the module's cap keeps a bound, ours.
+# Fallback if the name disappears: set limit_request_line to 8190 and long queries use POST.
+gunicorn_message.MAX_REQUEST_LINE = max(gunicorn_message.MAX_REQUEST_LINE, REQUEST_LINE_LIMIT)
+# ---------------------------------------------------------------------------------------------
 
 #: exception → (status, reason phrase, error code)
 SIZE_ERRORS = {
