@@ -12,6 +12,10 @@ from datetime import date
 
 from .errors import BadQuery
 
+#: Every parameter of a search, in the order URLs carry them; ``from_params`` reads exactly these.
+PARAMETERS = ("q", "outlet", "section", "published", "from", "to", "sort", "match", "collapse", "per_page", "page")
+REPEATABLE = ("outlet", "section", "published")  # may be given several times (any value matches)
+INTEGERS, BOOLEANS = ("page", "per_page"), ("collapse",)
 SORTS = ("relevance", "newest", "oldest")
 MATCHES = ("all", "any")
 MAX_QUERY_LENGTH = 10_000  # characters: a pasted passage of a few pages (search/similar.py)

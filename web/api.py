@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, UnsupportedMedi
 from index import schema as f
 
 from search import BadQuery, IndexUnavailable, SearchRequest, attention
+from search import request as rules
 
 from . import openapi
 from .ids import plausible_id
@@ -65,8 +66,9 @@ def search_response(search_request: SearchRequest):
 def body_params() -> dict[str, list[str]]:
     """A POST body's parameters as {name: [values as GET would send them]}.
 
-    JSON: ``{"q": "…", "outlet": ["BBC News", "CNN"], "page": 2, "collapse": false}`` — a value is a
-    string, a number, a boolean or a list of those. Raises BadQuery or 415 for any other body.
+    JSON: ``{"q": "…", "outlet": ["BBC News", "CNN"], "page": 2, "collapse": false}`` — strings, a
+    list for a repeatable parameter, an integer for page and per_page, a boolean for collapse (names
+    that are no search parameter are ignored, as in a URL). Raises BadQuery or 415 for any other body.
     """
     if request.mimetype in FORM_TYPES:
         return request.form.to_dict(flat=False)
@@ -76,17 +78,29 @@ def body_params() -> dict[str, list[str]]:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise BadQuery('the body must be a JSON object of search parameters, e.g. {"q": "oil"}')
-    return {name: [_plain(name, v) for v in (value if isinstance(value, list) else [value])]
-            for name, value in data.items() if value is not None}
+    return {name: _values(name, value) for name, value in data.items() if name in rules.PARAMETERS}
+
+
+def _values(name: str, value) -> list[str]:
+    """A JSON value as the strings a URL would carry: a list only for a repeatable parameter,
+    integers for page and per_page, booleans for collapse, strings for any; BadQuery otherwise."""
+    if isinstance(value, list):
+        if name not in rules.REPEATABLE:
+            raise BadQuery(f"{name} takes one value, not a list", name)
+        return [_plain(name, v) for v in value]
+    return [_plain(name, value)]
 
 
 def _plain(name: str, value) -> str:
-    """A JSON value as the string a URL would carry: true/false, numbers as written, strings unchanged."""
-    if isinstance(value, bool):
+    if isinstance(value, str) and (name not in rules.INTEGERS or not value):  # "" means absent
+        return value
+    if name in rules.BOOLEANS and isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (str, int, float)):
+    if name in rules.INTEGERS and isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    raise BadQuery(f"{name} must be a string, a number, a boolean or a list of those", name)
+    kinds = "an integer" if name in rules.INTEGERS else (
+        "a boolean or a string" if name in rules.BOOLEANS else "a string")
+    raise BadQuery(f"{name} must be {kinds}" + (" or a list of strings" if name in rules.REPEATABLE else ""), name)
 
 
 @bp.get("/api/articles/<path:article_id>")

@@ -100,16 +100,15 @@ def search_parameters(outlets=None, sections=None) -> list[dict]:
     ]
 
 
-def search_body(json: bool) -> dict:
+def search_body(parameters: list[dict], json: bool) -> dict:
     """POST /api/search's body: the GET parameters as the fields of a form, or of a JSON object
-    (where a list may be one value, and numbers and booleans may be JSON's own or strings)."""
+    (where a repeatable parameter may also be one value, and page, per_page and collapse are JSON's
+    own integers and booleans; an empty string still means absent)."""
     properties = {}
-    for p in search_parameters():
+    for p in parameters:
         schema = p["schema"]
         if json and schema.get("type") == "array":
             schema = {"anyOf": [schema, schema["items"]]}
-        elif json and schema.get("type") in ("integer", "boolean"):
-            schema = {"anyOf": [schema, {"type": "string"}]}
         properties[p["name"]] = {**schema, "description": p["description"]}
     return {"type": "object", "properties": properties}
 
@@ -283,10 +282,10 @@ def document(outlets: tuple[str, ...] = (), sections: tuple[str, ...] = ()) -> d
                                "are read too; the body's win.",
                 "requestBody": {"required": True, "content": {
                     "application/x-www-form-urlencoded": {
-                        "schema": search_body(json=False),
+                        "schema": search_body(parameters, json=False),
                         "encoding": {name: {"style": "form", "explode": True}
                                      for name in ("outlet", "section", "published")}},
-                    "application/json": {"schema": search_body(json=True)},
+                    "application/json": {"schema": search_body(parameters, json=True)},
                 }},
                 "responses": {"200": json_body(ref("SearchResults"), "One page of hits, with facets."),
                               **error_responses(400, 413, 415, 503)},
