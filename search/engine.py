@@ -24,7 +24,7 @@ from whoosh import query as wq
 
 from index import schema as f
 
-from . import facets, highlight
+from . import facets, highlight, stories
 from .collapse import Group, collapse, sketch_reader
 from .errors import BadQuery
 from .cache import LRUCache
@@ -256,9 +256,35 @@ class Engine:
                 published=published.date().isoformat() if published else None,
                 url=stored.get(f.URL, ""), byline=stored.get(f.BYLINE, ""),
                 score=round(float(getattr(g, "score", 0.0) or 0.0), 4), snippets=tuple(snippets),
-                also_in=also_in, partial=d in partial_docs,
+                also_in=also_in, partial=d in partial_docs, story=live.stories().story_of(stored[f.ID]),
             ))
         return tuple(hits)
+
+    def matching(self, request: SearchRequest) -> tuple[LiveIndex, set]:
+        """Every document the request's query and filters match, unranked (no partial matches)."""
+        live = self.live()
+        query = parse_query(request.q, live.schema, request.match) if request.q else None
+        allowed = self._allowed(live, request)
+        if query is None:
+            return live, set(allowed) if allowed is not None else live.all_docs()
+        matched = matching_docs(query, live.terms)
+        return live, matched & allowed if allowed is not None else matched
+
+    def stories(self, request: SearchRequest) -> list[dict]:
+        """The stories the request's matches belong to, biggest coverage first (search/stories.py)."""
+        live, docs = self.matching(request)
+        return stories.stories_of(live, docs)
+
+    def story(self, story_id: str) -> dict | None:
+        """A story's coverage (search/stories.py), or None; computed once per generation."""
+        live = self.live()
+        key = ("story", story_id, live.generation)
+        found = self._cache.get(key)
+        if found is None:
+            found = stories.coverage_of(live, story_id)
+            if found is not None:
+                self._cache.put(key, found)
+        return found
 
     def article(self, article_id: str) -> dict | None:
         fields = self.searcher().document(id=article_id)

@@ -28,10 +28,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["lede_engine"] = Engine(app.config["INDEX_DIR"])
     app.jinja_env.filters["longdate"] = long_date
 
-    from . import api, errors, pages, repeats, security
+    from . import api, errors, pages, repeats, security, stories
 
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(stories.bp)
     errors.init_app(app)
     security.init_app(app)
     app.wsgi_app = repeats.RepeatedSearches(app.wsgi_app, app.extensions["lede_engine"])
