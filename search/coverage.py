@@ -19,7 +19,8 @@ from index import fingerprint, stories
 from index.neardup import is_near_duplicate
 from index.neardup import words as normal_words
 
-REPORTED_SHARE = 0.5  # of a sentence's word weight found in one sentence elsewhere: reported there too
+REPORTED_SHARE = 0.4  # of a sentence's word weight found in one passage elsewhere: reported there too
+REPORTED_WINDOW = 2  # sentences in a row of another article that make one passage (outlets split facts differently)
 MIN_SENTENCE_WORDS = 5  # sentences with fewer distinctive words say too little to call unique
 TEXT_KINDS = ("body", "list")
 #: Credits a copy may drop: agency names printed in the text, besides contributor and photo credits.
@@ -66,12 +67,16 @@ def only_in(articles: list[dict]) -> list[dict]:
 
 def _reported(n: int, ai: int, weights: dict, units, postings) -> bool:
     total = sum(weights.values()) or 1.0
-    shared: Counter = Counter()
-    for w, weight in weights.items():
-        for m in postings[w]:
-            if units[m][0] != ai:
-                shared[m] += weight
-    return bool(shared) and max(shared.values()) >= REPORTED_SHARE * total
+    candidates = {m for w in weights for m in postings[w] if units[m][0] != ai}
+    starts = {start for m in candidates for start in range(m - REPORTED_WINDOW + 1, m + 1) if start >= 0}
+    for start in starts:
+        passage = set()
+        for m in range(start, min(start + REPORTED_WINDOW, len(units))):
+            if units[m][0] == units[start][0] != ai:
+                passage.update(units[m][3])
+        if sum(weight for w, weight in weights.items() if w in passage) >= REPORTED_SHARE * total:
+            return True
+    return False
 
 
 def copies(articles: list[dict]) -> list[dict]:

@@ -127,13 +127,8 @@ def same_quotation(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return len(short) >= REWORDED_WORDS and matcher.ratio() >= REWORDED_RATIO
 
 
-def group(quotes: list[Quote], order: dict[str, int]) -> list[dict]:
-    """Quotations: quotes that are the same quotation put together, each wording a variant.
-
-    ``order``: article id → its place in the story's timeline (for ``first`` and the variants' order).
-    Returns ``{"text", "speaker", "variants": [{"text", "outlets", "articles"}], "first"}`` dicts,
-    the most widely carried first.
-    """
+def clusters(quotes: list[Quote]) -> list[list[Quote]]:
+    """The quotes put together when they are the same quotation (``same_quotation``, transitively)."""
     parent = list(range(len(quotes)))
 
     def root(i):
@@ -149,9 +144,7 @@ def group(quotes: list[Quote], order: dict[str, int]) -> list[dict]:
     members: dict[int, list[Quote]] = {}
     for i, q in enumerate(quotes):
         members.setdefault(root(i), []).append(q)
-    return sorted((_quotation(qs, order) for qs in members.values()),
-                  key=lambda q: (-len({o for v in q["variants"] for o in v["outlets"]}),
-                                 order.get(q["first"]["article"], 0), q["text"]))
+    return list(members.values())
 
 
 def _quotation(quotes: list[Quote], order: dict[str, int]) -> dict:
@@ -171,40 +164,56 @@ def _quotation(quotes: list[Quote], order: dict[str, int]) -> dict:
             "first": {"outlet": quotes[0].outlet, "article": quotes[0].article}}
 
 
-def unquoted(quotation: dict, articles: list[dict]) -> None:
-    """Add, as variants, the articles of the story that print a quotation without quote marks.
+def unquoted(groups: list[list[Quote]], articles: list[dict]) -> list[list[Quote]]:
+    """The quotation groups with the paragraphs that print them without quote marks added.
 
-    A variant of at least UNQUOTED_WORDS words whose run of that many words appears in a paragraph
-    of an article not yet carrying it: that paragraph becomes the article's variant.
+    A paragraph without quote marks that shares a run of UNQUOTED_WORDS words with a quote of a
+    group (in an article not quoting it already) prints that quotation: an embedded tweet or
+    statement. When one paragraph prints several groups, they were parts of one text: merged.
     """
-    carried = {a for v in quotation["variants"] for a in v["articles"]}
-    runs = set()
-    for v in quotation["variants"]:
-        w = normal_words(v["text"].replace(" … ", " "), credits=False)
-        runs.update(tuple(w[i:i + UNQUOTED_WORDS]) for i in range(len(w) - UNQUOTED_WORDS + 1))
+    runs: dict[tuple, int] = {}
+    for n, group_ in enumerate(groups):
+        for q in group_:
+            w = q.words
+            for i in range(len(w) - UNQUOTED_WORDS + 1):
+                runs.setdefault(w[i:i + UNQUOTED_WORDS], n)
     if not runs:
-        return
+        return groups
+    merged = {n: n for n in range(len(groups))}
+    extra: dict[int, list[Quote]] = {}
     for article in articles:
-        if article["id"] in carried:
-            continue
+        carried = {n for n, group_ in enumerate(groups) if any(q.article == article["id"] for q in group_)}
         for p in article["paragraphs"]:
             if p["kind"] not in ("body", "list") or spans(p["text"]):
-                continue  # a paragraph with quote marks had its quotes grouped already
-            w = normal_words(p["text"], credits=False)
-            if any(tuple(w[i:i + UNQUOTED_WORDS]) in runs for i in range(len(w) - UNQUOTED_WORDS + 1)):
-                quotation["variants"].append({"text": p["text"].strip(" .…"), "outlets": [article["outlet"]],
-                                              "articles": [article["id"]]})
-                break
+                continue  # a paragraph with quote marks had its quotes found already
+            w = tuple(normal_words(p["text"], credits=False))
+            found = {runs[w[i:i + UNQUOTED_WORDS]] for i in range(len(w) - UNQUOTED_WORDS + 1)
+                     if w[i:i + UNQUOTED_WORDS] in runs} - carried
+            if not found:
+                continue
+            home = min(merged[n] for n in found)
+            for n in found:
+                for m, target in merged.items():
+                    if target == merged[n]:
+                        merged[m] = home
+            extra.setdefault(home, []).append(Quote(p["text"].strip(" .…"), "", article["id"], article["outlet"], w))
+            carried |= found
+    out: dict[int, list[Quote]] = {}
+    for n, group_ in enumerate(groups):
+        out.setdefault(merged[n], []).extend(group_)
+    for home, quotes in extra.items():
+        out[merged[home]].extend(quotes)
+    return list(out.values())
 
 
 def for_story(articles: list[dict]) -> list[dict]:
-    """The quotations of a story's articles (cleaned article JSON, timeline order)."""
+    """The quotations of a story's articles (cleaned article JSON, timeline order), the most widely
+    carried first: ``{"text", "speaker", "variants": [{"text", "outlets", "articles"}], "first"}``."""
     order = {a["id"]: n for n, a in enumerate(articles)}
     quotes = []
     for a in articles:
         quotes += find([p["text"] for p in a["paragraphs"] if p["kind"] in ("body", "list", "subhead")],
                        a["id"], a["outlet"])
-    quotations = group(quotes, order)
-    for q in quotations:
-        unquoted(q, articles)
-    return quotations
+    found = [_quotation(group_, order) for group_ in unquoted(clusters(quotes), articles)]
+    return sorted(found, key=lambda q: (-len({o for v in q["variants"] for o in v["outlets"]}),
+                                        order.get(q["first"]["article"], 0), q["text"]))
