@@ -260,3 +260,20 @@ def test_story_page_escapes_document_text(tmp_path):
     assert "evil-1" in html
     assert "<script>alert" not in html and "<img src=x" not in html and "<b>Outlet" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_story_responses_match_the_openapi_document(client):
+    from jsonschema import Draft202012Validator
+
+    spec = client.get("/api/openapi.json").json
+
+    def check(path, response):
+        schema = spec["paths"][path]["get"]["responses"][str(response.status_code)]["content"][
+            "application/json"]["schema"]
+        Draft202012Validator({**schema, "components": spec["components"]}).validate(response.json)
+
+    story_id = client.get("/api/search?q=embassy").json["hits"][0]["story"]
+    check("/api/stories/{id}", client.get(f"/api/stories/{story_id}"))
+    check("/api/stories/{id}", client.get("/api/stories/s000000000000"))
+    check("/api/stories", client.get("/api/stories?q=embassy"))
+    check("/api/stories", client.get("/api/stories?per_page=1000"))

@@ -12,6 +12,7 @@ from functools import lru_cache
 from index.article import PARAGRAPH_KINDS
 from search import request as rules
 
+from . import story_schemas
 from .ids import MAX_ID_LENGTH
 
 VERSION = "1.0.0"  # of the API contract, not of the package
@@ -116,6 +117,7 @@ SCHEMAS = {
             "also_in": {"type": "array", "items": {"type": "string"},
                         "description": "Other outlets that ran the same story (folded into this hit)."},
             "partial": {"type": "boolean", "description": "Only part of the query matched this article."},
+            "story": {"type": ["string", "null"], "description": "The story it is in, for /api/stories/{id}."},
         },
     },
     "SearchResults": {
@@ -231,11 +233,12 @@ def document() -> dict:
                 "responses": {"200": json_body(ref("Health"), "Serving."),
                               "503": json_body(ref("Unavailable"), "No usable index.")},
             }},
+            **story_schemas.paths(search_parameters(), error_responses, json_body),
             "/api/openapi.json": {"get": {
                 "operationId": "openapi",
                 "summary": "This document",
                 "responses": {"200": json_body({"type": "object"}, "OpenAPI 3.1.")},
             }},
         },
-        "components": {"schemas": SCHEMAS},
+        "components": {"schemas": {**SCHEMAS, **story_schemas.SCHEMAS}},
     }
