@@ -24,13 +24,13 @@ A word's weight is its rarity in English at large (wordfreq), not in the index.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 
 import wordfreq
@@ -42,18 +42,23 @@ VECTORS = "story-vectors.json"
 FORMAT = 1
 
 LEAD_WORDS = 300  # words of body that go into a signature (the lead tells what the event is)
+LEAD_CHARS = 8 * 2 * LEAD_WORDS  # characters of body read for them (stop words dropped; ample)
 TITLE_WEIGHT = 2  # a title word counts as this many body words
 TERMS = 30  # words kept per signature (the heaviest by weight)
+QUERY_TERMS = 12  # of a new article's words, the heaviest this many look for similar articles
+CANDIDATE_SHARE = 0.5  # ... and those reaching this share of SIMILARITY through them are compared in full
+COMMON_IN_WINDOW = 50  # a word more articles of the window hold is not compared (not distinctive of an event)
 SIMILARITY = 0.2  # cosine at which an article joins the story of its nearest earlier article (bench/story_grouping.py)
 WINDOW_DAYS = 3  # at most this many days between an article and the one it joins through
 MAX_SPAN_DAYS = 10  # and a story takes no article published more than this many days after it began
+RARITY_CACHE = 1 << 19  # words whose rarity a process remembers
 RARITY_CEILING = 7.0  # Zipf frequency at which a word weighs nothing ("the" is 7.7, "said" 6.0)
 UNDATED = None  # the day key of undated articles: they are compared only with each other
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
 
-@dataclass
+@dataclass(eq=False)  # hashed by identity: entries are keys of the similarity accumulator
 class Entry:
     """One article's place in the stories: its signature, its day and the story it is in."""
 
@@ -83,25 +88,33 @@ def words(text: str) -> list[str]:
     return [w for w in _WORD.findall(text.lower()) if w not in stop]
 
 
-@lru_cache(maxsize=1 << 18)
+_rarity: dict[str, float] = {}
+
+
 def rarity(word: str) -> float:
     """How distinctive a word is in English at large: ``RARITY_CEILING`` minus its Zipf frequency.
 
     A fixed background (wordfreq's, from many corpora) rather than the index's own
     document frequencies: it weighs words sensibly in an index of five articles,
     and an article's signature never changes when other articles come and go, so
-    an incremental rebuild places articles exactly as a full one would.
+    an incremental rebuild places articles exactly as a full one would. (Remembered per
+    process: a plain dict, as this is asked once per word of every article.)
     """
-    return max(0.0, RARITY_CEILING - wordfreq.zipf_frequency(word, "en"))
+    found = _rarity.get(word)
+    if found is None:
+        if len(_rarity) > RARITY_CACHE:
+            _rarity.clear()
+        found = _rarity[word] = max(0.0, RARITY_CEILING - wordfreq.zipf_frequency(word, "en"))
+    return found
 
 
 def signature(title: str, body: str) -> dict[str, float]:
     """The normalised weights of the ``TERMS`` heaviest words of a title and its lead ((1 + log tf) × rarity)."""
-    counts = Counter(words(body)[:LEAD_WORDS])
+    counts = Counter(words(body[:LEAD_CHARS])[:LEAD_WORDS])
     for w in words(title):
         counts[w] += TITLE_WEIGHT
     weights = {w: (1 + math.log(n)) * rarity(w) for w, n in counts.items()}
-    top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:TERMS]
+    top = heapq.nsmallest(TERMS, weights.items(), key=lambda kv: (-kv[1], kv[0]))
     norm = math.sqrt(sum(v * v for _, v in top)) or 1.0
     return {w: round(v / norm, 4) for w, v in top if v > 0}
 
@@ -143,29 +156,49 @@ class Grouper:
         return entry.story
 
     def nearest(self, entry: Entry) -> Entry | None:
+        """The most similar earlier article within the window, if similar enough.
+
+        Words held by more than ``COMMON_IN_WINDOW`` articles of the window are left out of the
+        comparison: a word that many articles of those days share (a wire service's template,
+        "shr cts net") says nothing about which event an article reports — and walking their
+        postings was most of the cost. Candidates come from the article's ``QUERY_TERMS``
+        heaviest words; those reaching ``CANDIDATE_SHARE`` of the threshold through them get
+        their exact cosine over the words left.
+        """
         day = entry.ordinal
         days = [UNDATED] if day is None else range(day - self.window, day + self.window + 1)
-        scores: dict[str, float] = defaultdict(float)
-        found: dict[str, Entry] = {}
-        for word, weight in entry.vector.items():
+        scores: dict[Entry, float] = defaultdict(float)
+        common = set()
+        vector = entry.vector
+        for word, weight in heaviest(vector, QUERY_TERMS):
             by_day = self._postings.get(word)
             if by_day is None:
                 continue
-            for d in days:
-                for other, w in by_day.get(d, ()):
-                    scores[other.id] += weight * w
-                    found[other.id] = other
-        best, best_score = None, self.similarity
-        for ident, score in scores.items():
-            if score < best_score or ident == entry.id:
+            lists = [by_day[d] for d in days if d in by_day]
+            if sum(map(len, lists)) > COMMON_IN_WINDOW:
+                common.add(word)
                 continue
-            other = found[ident]
+            for postings in lists:
+                for other, w in postings:
+                    scores[other] += weight * w
+        best, best_score = None, self.similarity
+        floor = CANDIDATE_SHARE * self.similarity
+        for other, partial in scores.items():
+            if partial < floor or other.id == entry.id:
+                continue
+            score = sum(w * vector.get(word, 0.0) for word, w in other.vector.items() if word not in common)
+            if score < best_score:
+                continue
             first = self._first_day.get(other.story)
             if day is not None and first is not None and day - first > self.span:
                 continue
-            if score > best_score or best is None or ident < best.id:
+            if score > best_score or best is None or other.id < best.id:
                 best, best_score = other, score
         return best
+
+
+def heaviest(vector: dict[str, float], n: int) -> list[tuple[str, float]]:
+    return sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
 
 
 def order(entries) -> list[Entry]:
