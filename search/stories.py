@@ -19,6 +19,9 @@ from index import stories as built
 
 from . import coverage, facets, quotes
 
+#: Quotes, only_in and copies are worked out over a story's first this many articles (timeline
+#: order): their cost grows with the square of the articles, and a page must answer at once.
+ANALYSED_ARTICLES = 40
 #: The article fields a story lists for each of its articles.
 ARTICLE_KEYS = ("id", "title", "outlet", "section", "published", "byline", "url")
 
@@ -65,15 +68,16 @@ def coverage_of(live, story_id: str) -> dict | None:
         if fields:  # the stories file and the index come from one rebuild: always found
             articles.append(json.loads(fields[f.ARTICLE]))
     outlets = list(dict.fromkeys(a["outlet"] for a in articles))
+    analysed = articles[:ANALYSED_ARTICLES]
     return {
         "id": story_id, "title": summary["title"],
         "first_published": summary["first_published"], "last_published": summary["last_published"],
         "outlets": outlets,
         "articles": [{k: a.get(k) for k in ARTICLE_KEYS} for a in articles],
         "timeline": timeline(articles),
-        "quotes": quotes.for_story(articles),
-        "only_in": coverage.only_in(articles),
-        "copies": coverage.copies(articles),
+        "quotes": quotes.for_story(analysed),
+        "only_in": coverage.only_in(analysed),
+        "copies": coverage.copies(analysed),
         "absent": coverage.absent(outlets, window_counts(live, summary["first_published"],
                                                          summary["last_published"])),
     }
