@@ -51,10 +51,14 @@ def only_in(articles: list[dict]) -> list[dict]:
                 for w in weights:
                     postings[w].append(len(units))
                 units.append((ai, pi, s, weights))
+    # Each unit's passage: its words and those of the next REPORTED_WINDOW - 1 sentences of its article.
+    passages = [set().union(*(units[m][3] for m in range(n, min(n + REPORTED_WINDOW, len(units)))
+                              if units[m][0] == units[n][0]))
+                for n in range(len(units))]
     unique: dict[int, list[list]] = defaultdict(list)  # article → passages (lists of sentences)
     last = {}  # article → paragraph index of its last unique sentence, and the unit number
     for n, (ai, pi, s, weights) in enumerate(units):
-        if len(weights) < MIN_SENTENCE_WORDS or _reported(n, ai, weights, units, postings):
+        if len(weights) < MIN_SENTENCE_WORDS or _reported(ai, weights, units, postings, passages):
             continue
         if last.get(ai) == (pi, n - 1):
             unique[ai][-1].append(s)
@@ -65,17 +69,34 @@ def only_in(articles: list[dict]) -> list[dict]:
              "passages": [" ".join(p) for p in unique[ai]]} for ai in sorted(unique)]
 
 
-def _reported(n: int, ai: int, weights: dict, units, postings) -> bool:
+def _reported(ai: int, weights: dict, units, postings, passages) -> bool:
+    """Whether a passage of another article holds REPORTED_SHARE of the sentence's word weight.
+
+    Such a passage must hold one of the sentence's heaviest words that together weigh more than
+    the rest may (else what it holds weighs less than the share): only passages around those
+    words — rare words, short postings — are compared.
+    """
     total = sum(weights.values()) or 1.0
-    candidates = {m for w in weights for m in postings[w] if units[m][0] != ai}
-    starts = {start for m in candidates for start in range(m - REPORTED_WINDOW + 1, m + 1) if start >= 0}
-    for start in starts:
-        passage = set()
-        for m in range(start, min(start + REPORTED_WINDOW, len(units))):
-            if units[m][0] == units[start][0] != ai:
-                passage.update(units[m][3])
-        if sum(weight for w, weight in weights.items() if w in passage) >= REPORTED_SHARE * total:
-            return True
+    need = REPORTED_SHARE * total
+    key, covered = [], 0.0
+    for w, weight in sorted(weights.items(), key=lambda kv: (-kv[1], kv[0])):
+        key.append(w)
+        covered += weight
+        if covered > total - need:
+            break
+    seen = set()
+    for w in key:
+        for m in postings[w]:
+            other = units[m][0]
+            if other == ai:
+                continue
+            for start in range(max(0, m - REPORTED_WINDOW + 1), m + 1):
+                if start in seen or units[start][0] != other:
+                    continue
+                seen.add(start)
+                passage = passages[start]
+                if sum(weight for x, weight in weights.items() if x in passage) >= need:
+                    return True
     return False
 
 

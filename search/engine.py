@@ -64,9 +64,11 @@ class Engine:
 
         Called once per web worker after the fork (gunicorn.conf.py), so the first request does not
         pay for opening the searcher (~0.5 s with facet ordinals) and reading the did-you-mean
-        vocabulary (~1 s on the real corpus). Raises IndexUnavailable when there is no index yet.
+        vocabulary (~1 s on the real corpus), and its stories. Raises IndexUnavailable when there is no index yet.
         """
-        self.live().words()
+        live = self.live()
+        live.words()
+        live.stories()
 
     def health(self) -> dict:
         live = self.live()

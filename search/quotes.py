@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from index.neardup import words as normal_words
 
@@ -113,12 +114,22 @@ def find(paragraphs, article: str = "", outlet: str = "") -> list[Quote]:
     return quotes
 
 
+@lru_cache(maxsize=4096)
+def _counts(words: tuple[str, ...]) -> Counter:
+    return Counter(words)
+
+
 def same_quotation(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     """Whether two quotes' words are one quotation: equal, one a fragment of the other, or reworded."""
     if a == b:
         return True
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
-    if len(short) < CONTAINED_WORDS or not set(short) & set(long_):
+    if len(short) < CONTAINED_WORDS:
+        return False
+    # The words the two have in common bound what SequenceMatcher can match: most pairs stop here.
+    most = sum((_counts(short) & _counts(long_)).values())
+    if most < CONTAINED_SHARE * len(short) and (
+            len(short) < REWORDED_WORDS or 2 * most < REWORDED_RATIO * (len(short) + len(long_))):
         return False
     matcher = SequenceMatcher(None, short, long_, autojunk=False)
     matched = sum(block.size for block in matcher.get_matching_blocks() if block.size >= 2)
