@@ -40,7 +40,11 @@ def seed_index(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def app(seed_index):
-    return create_app({"TESTING": True, "INDEX_DIR": str(seed_index)})
+    app = create_app({"TESTING": True, "INDEX_DIR": str(seed_index)})
+    yield app
+    # Closed here, not when the garbage collector gets to the app (a Flask app is a reference cycle,
+    # and a cycle's open files may be finalised before the searcher that would close them).
+    app.extensions["lede_engine"].close()
 
 
 @pytest.fixture

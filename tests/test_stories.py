@@ -254,9 +254,11 @@ def test_story_page_escapes_document_text(tmp_path):
     build.rebuild([source], tmp_path / "index")
     from web import create_app
 
-    client = create_app({"INDEX_DIR": str(tmp_path / "index"), "TESTING": True}).test_client()
+    app = create_app({"INDEX_DIR": str(tmp_path / "index"), "TESTING": True})
+    client = app.test_client()
     sid = client.get("/api/search?q=embassy").json["hits"][0]["story"]
     html = client.get(f"/stories/{sid}").get_data(as_text=True)
+    app.extensions["lede_engine"].close()
     assert "evil-1" in html
     assert "<script>alert" not in html and "<img src=x" not in html and "<b>Outlet" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
