@@ -13,6 +13,7 @@ import re
 import shutil
 
 import pytest
+from bs4 import BeautifulSoup
 
 from index import build, generations
 from index import stories as built
@@ -234,7 +235,7 @@ def test_story_page_and_article_page(client):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "Who published when" in html and "Only in CNBC" in html and "Mousavi" in html
-    assert "Content-Security-Policy" in page.headers and "<script>" not in html
+    assert page.headers["Content-Security-Policy"].startswith("default-src 'self'") and "<script>" not in html
     for a in story["articles"]:
         assert f'href="/articles/{a["id"]}"' in html
     article = client.get("/articles/002_c2e6582fa8d69c59").get_data(as_text=True)
@@ -262,6 +263,11 @@ def test_story_page_escapes_document_text(tmp_path):
     assert "evil-1" in html
     assert "<script>alert" not in html and "<img src=x" not in html and "<b>Outlet" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    soup = BeautifulSoup(html, "html.parser")
+    assert not soup.select("b, img"), "document markup reached the page as markup"
+    assert [s.get("src") for s in soup.select("script")] == ["/static/lede.js"]
+    assert evil in [a.get_text() for a in soup.select(".story__timeline a")]  # the text, exactly as written
+    assert any(evil in q.get_text() for q in soup.select(".story__quote blockquote"))
 
 
 def test_story_responses_match_the_openapi_document(client):
