@@ -87,7 +87,8 @@ def rebuild(sources: list[Path], index_dir: Path, *, full: bool = False, jobs: i
         why = _why_full(full, live, old, fingerprint)
         base = None if why else old
         todo = plan(found, base)
-        if base is not None and todo.nothing_changed:
+        # A live generation built before stories existed gets them from a rebuild that changes nothing else.
+        if base is not None and todo.nothing_changed and stories.load_entries(live) is not None:
             summary = unchanged_summary(base, live.name, len(found))
         else:
             if jobs is None:

@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 from index import fingerprint, stories
 from index.neardup import is_near_duplicate

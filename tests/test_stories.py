@@ -285,3 +285,17 @@ def test_story_responses_match_the_openapi_document(client):
     check("/api/stories/{id}", client.get("/api/stories/s000000000000"))
     check("/api/stories", client.get("/api/stories?q=embassy"))
     check("/api/stories", client.get("/api/stories?per_page=1000"))
+
+
+def test_a_generation_without_stories_gets_them_from_the_next_rebuild(tmp_path):
+    """An index built before stories existed: a rebuild that changes nothing else groups it."""
+    index_dir = tmp_path / "index"
+    build.rebuild([SEEDS], index_dir)
+    live = generations.live_generation(index_dir)
+    (live / built.FILENAME).unlink()
+    (live / built.VECTORS).unlink()
+    summary = build.rebuild([SEEDS], index_dir)
+    assert summary.made_live and summary.mode == "incremental"
+    grouped = generations.live_generation(index_dir)
+    assert grouped != live and (grouped / built.FILENAME).is_file()
+    assert build.rebuild([SEEDS], index_dir).mode == "unchanged"
