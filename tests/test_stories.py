@@ -299,3 +299,17 @@ def test_a_generation_without_stories_gets_them_from_the_next_rebuild(tmp_path):
     grouped = generations.live_generation(index_dir)
     assert grouped != live and (grouped / built.FILENAME).is_file()
     assert build.rebuild([SEEDS], index_dir).mode == "unchanged"
+
+
+def test_story_endpoints_answer_405_and_503_in_the_one_error_shape(client, tmp_path):
+    story_id = client.get("/api/search?q=embassy").json["hits"][0]["story"]
+    for path in (f"/api/stories/{story_id}", "/api/stories"):
+        response = client.post(path)
+        assert response.status_code == 405 and response.json["error"]["code"] == "method_not_allowed"
+    from web import create_app
+
+    app = create_app({"INDEX_DIR": str(tmp_path / "none"), "TESTING": True})
+    for path in (f"/api/stories/{story_id}", "/api/stories?q=x"):
+        response = app.test_client().get(path)
+        assert response.status_code == 503 and response.json["error"]["code"] == "index_unavailable"
+    assert app.test_client().get(f"/stories/{story_id}").status_code == 503
