@@ -74,7 +74,8 @@ def _reported(ai: int, weights: dict, units, postings, passages) -> bool:
 
     Such a passage must hold one of the sentence's heaviest words that together weigh more than
     the rest may (else what it holds weighs less than the share): only passages around those
-    words — rare words, short postings — are compared.
+    words — rare words, short postings — are considered, and compared word by word only when
+    the key words they hold and all the others could reach the share.
     """
     total = sum(weights.values()) or 1.0
     need = REPORTED_SHARE * total
@@ -84,19 +85,23 @@ def _reported(ai: int, weights: dict, units, postings, passages) -> bool:
         covered += weight
         if covered > total - need:
             break
-    seen = set()
+    rest = total - covered  # what the words outside ``key`` weigh together (less than ``need``)
+    bound: dict[int, float] = defaultdict(float)  # passage start → at most what its key words weigh
     for w in key:
+        weight = weights[w]
         for m in postings[w]:
             other = units[m][0]
             if other == ai:
                 continue
             for start in range(max(0, m - REPORTED_WINDOW + 1), m + 1):
-                if start in seen or units[start][0] != other:
-                    continue
-                seen.add(start)
-                passage = passages[start]
-                if sum(weight for x, weight in weights.items() if x in passage) >= need:
-                    return True
+                if units[start][0] == other:
+                    bound[start] += weight
+    for start, most in sorted(bound.items(), key=lambda kv: -kv[1]):  # the likeliest first
+        if most + rest < need:
+            break
+        passage = passages[start]
+        if sum(weight for x, weight in weights.items() if x in passage) >= need:
+            return True
     return False
 
 
