@@ -4,7 +4,7 @@ Stages: plan what changed since the live generation (sources.py) → start the
 new generation as a hardlinked copy of the live one, or empty for a full
 rebuild → read the changed sources here while worker processes clean and
 index them (workers.py) → fold identical articles, drop stale documents →
-count the did-you-mean words (vocabulary.py) → commit → make live (generations.py). The live generation is never written
+count the did-you-mean words (vocabulary.py) → commit → group stories (stories.py) → make live (generations.py). The live generation is never written
 to; it keeps serving until the switch, and stays intact if the rebuild fails
 or is killed at any point.
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.reading import SegmentReader
 
-from . import generations, vocabulary
+from . import generations, stories, vocabulary
 from . import schema as f
 from .progress import Progress
 from .read import ReadError, find_sources, read_source
@@ -87,7 +87,8 @@ def rebuild(sources: list[Path], index_dir: Path, *, full: bool = False, jobs: i
         why = _why_full(full, live, old, fingerprint)
         base = None if why else old
         todo = plan(found, base)
-        if base is not None and todo.nothing_changed:
+        # A live generation built before stories existed gets them from a rebuild that changes nothing else.
+        if base is not None and todo.nothing_changed and stories.load_entries(live) is not None:
             summary = unchanged_summary(base, live.name, len(found))
         else:
             if jobs is None:
@@ -191,6 +192,7 @@ class Build:
             words = self._vocabulary(ix, segments, losers, to_delete)
             self._commit(ix, segments, losers, to_delete)
             vocabulary.save(generation, words)
+            self._stories(ix, generation)
             Inventory(self.fingerprint, [os.path.abspath(r) for r in self.roots], self.records,
                       self.todo.manifests).save(generation)
             self.progress.phase(f"switching CURRENT to {generation.name}")
@@ -339,6 +341,13 @@ class Build:
         for raw, _ in self.readd:
             words.update(vocabulary.words_of(clean(raw)))
         return +words  # drops words no document holds any more
+
+    def _stories(self, ix, generation: Path) -> None:
+        """Place the new and changed articles into stories (stories.py) and save them in the generation."""
+        self.progress.phase("grouping stories")
+        changed = {o.id for o in self.outcomes if not o.error}
+        with ix.reader() as reader:
+            stories.save(generation, stories.group(reader, self.live, changed))
 
     def _commit(self, ix, segments: dict, losers: dict, to_delete: set) -> None:
         """Delete stale documents, add the workers' segments, write the table of contents.

@@ -36,7 +36,7 @@ LOCK = "LOCK"
 BUILD_INFO = "build.json"
 PREFIX = "gen-"
 #: Files of a generation that belong to the rebuild, not to Whoosh; never copied forward.
-OWN_FILES = (BUILD_INFO, "sources.json", "vocabulary.json")
+OWN_FILES = (BUILD_INFO, "sources.json", "vocabulary.json", "stories.json", "story-vectors.json")
 
 
 class GenerationError(Exception):

@@ -25,7 +25,7 @@ from whoosh import query as wq
 
 from index import schema as f
 
-from . import facets, feedback, filters, highlight, similar
+from . import facets, feedback, filters, highlight, similar, stories
 from .collapse import Group, CopyGroups
 from .cache import LRUCache
 from .live import LiveIndex, LiveTracker
@@ -65,12 +65,13 @@ class Engine:
         Called once per web worker after the fork (gunicorn.conf.py), so the first request does not
         pay for opening the searcher (~0.5 s with facet ordinals, ~0.6 s more putting the 22.9k
         feed's documents into near-duplicate copy groups) and reading the did-you-mean
-        vocabulary (~1 s on the real corpus), or listing the live documents for browsing (~0.2 s).
+        vocabulary (~1 s on the real corpus), listing the live documents for browsing (~0.2 s), and reading its stories.
         Raises IndexUnavailable when there is no index yet.
         """
         live = self.live()
         live.words()
         live.all_docs()
+        live.stories()
 
     def health(self) -> dict:
         live = self.live()
@@ -100,24 +101,9 @@ class Engine:
 
     def _search(self, live: LiveIndex, request: SearchRequest, started: float) -> Results:
         passage = similar.is_passage(request.q)
-        query = build_query(live, request)
-        allowed = self._allowed(live, request)
-        if query is not None:
-            query, typed = filters.split(query, live, request.match)
-            if typed is not None:
-                allowed = typed if allowed is None else allowed & typed
+        query, allowed = self._plan(live, request)
         page_end = request.page * request.per_page
-        scored = None  # every match's score, when one scored pass found the matches
-        if query is None:
-            matched = set(allowed) if allowed is not None else live.all_docs()
-        elif request.sort == "relevance":
-            matched, scored = self._scored_pass(live, query, allowed)
-            if feedback.applies(request):
-                scored = feedback.rerank(live, query, scored)
-        else:
-            matched = matching_docs(query, live.terms)
-            if allowed is not None:
-                matched &= allowed
+        matched, scored = self._matched(live, request, query, allowed)
         loose, partial_docs = None, set()
         if query is not None and request.match == "all" and len(matched) < request.per_page:
             loose = relax(query)
@@ -275,7 +261,7 @@ class Engine:
                 published=published.date().isoformat() if published else None,
                 url=stored.get(f.URL, ""), byline=stored.get(f.BYLINE, ""),
                 score=round(float(getattr(g, "score", 0.0) or 0.0), 4), snippets=tuple(snippets),
-                also_in=also_in, partial=d in partial_docs,
+                also_in=also_in, partial=d in partial_docs, story=live.stories().story_of(stored[f.ID]),
             ))
         return tuple(hits)
 
@@ -285,18 +271,50 @@ class Engine:
         Returns the LiveIndex the docnums belong to (they mean nothing in another generation), the
         docnums, and their (score, docnum) pairs when the request ranks by relevance (else None).
         No folding and no partial matches. Raises BadQuery or IndexUnavailable. Used by exports,
-        feeds and attention counts (export.py, attention.py).
+        feeds, attention counts and stories (export.py, attention.py, stories.py).
         """
         live = self.live()
-        query = parse_query(request.q, live.schema, request.match) if request.q else None
+        query, allowed = self._plan(live, request)
+        return (live, *self._matched(live, request, query, allowed))
+
+    def _plan(self, live: LiveIndex, request: SearchRequest):
+        """The request's query (None: browse) and allowed documents (None: all): the parameters'
+        filters and those typed in the query (filters.py) together."""
+        query = build_query(live, request)
         allowed = self._allowed(live, request)
-        if query is not None and request.sort == "relevance":
-            matched, scored = self._scored_pass(live, query, allowed)
-            return live, matched, scored
+        if query is not None:
+            query, typed = filters.split(query, live, request.match)
+            if typed is not None:
+                allowed = typed if allowed is None else allowed & typed
+        return query, allowed
+
+    def _matched(self, live, request, query, allowed) -> tuple[set, list[tuple[float, int]] | None]:
+        """Every full match, and (score, docnum) for each when ranking by relevance (else None)."""
         if query is None:
-            return live, set(allowed) if allowed is not None else live.all_docs(), None
+            return (set(allowed) if allowed is not None else live.all_docs()), None
+        if request.sort == "relevance":
+            matched, scored = self._scored_pass(live, query, allowed)
+            if feedback.applies(request):
+                scored = feedback.rerank(live, query, scored)
+            return matched, scored
         matched = matching_docs(query, live.terms)
-        return live, matched & allowed if allowed is not None else matched, None
+        return (matched & allowed if allowed is not None else matched), None
+
+    def stories(self, request: SearchRequest) -> list[dict]:
+        """The stories the request's matches belong to, biggest coverage first (search/stories.py)."""
+        live, docs, _ = self.matches(request)
+        return stories.stories_of(live, docs)
+
+    def story(self, story_id: str) -> dict | None:
+        """A story's coverage (search/stories.py), or None; computed once per generation."""
+        live = self.live()
+        key = ("story", story_id, live.generation)
+        found = self._cache.get(key)
+        if found is None:
+            found = stories.coverage_of(live, story_id)
+            if found is not None:
+                self._cache.put(key, found)
+        return found
 
     def article(self, article_id: str) -> dict | None:
         fields = self.searcher().document(id=article_id)

@@ -26,6 +26,7 @@ from index import generations
 from index import schema as f
 
 from . import collapse, facets, integrity, matching, ranking, scoring, suggest
+from .stories import StoryIndex
 from .cache import LRUCache
 from .errors import IndexUnavailable
 
@@ -71,6 +72,7 @@ class LiveIndex:
         self._filters = LRUCache(FILTER_CACHE_SIZE)
         self._words_lock = threading.Lock()  # the word list is read once, by one thread
         self._words: Mapping[str, int] | None = None
+        self._stories: StoryIndex | None = None
         self.terms = matching.TermDocs(self.searcher)
         #: postings block indexes, keyed (segment number, field, word): highlighting reads character
         #: offsets through them, phrase matching positions (postings.py)
@@ -103,6 +105,12 @@ class LiveIndex:
                 if self._words is None:
                     self._words = suggest.vocabulary(self.path)
         return self._words
+
+    def stories(self) -> StoryIndex:
+        """The generation's stories (search/stories.py), read on first use (reading twice is harmless)."""
+        if self._stories is None:
+            self._stories = StoryIndex.load(self.path)
+        return self._stories
 
     def all_docs(self) -> set:
         """Every live (undeleted) docnum, for a request with filters only or nothing at all."""

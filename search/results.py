@@ -18,6 +18,7 @@ class Hit:
     snippets: tuple[str, ...] = ()
     also_in: tuple[str, ...] = ()
     partial: bool = False
+    story: str | None = None  # the id of the story the article is in (search/stories.py)
 
 
 @dataclass(frozen=True)

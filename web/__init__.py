@@ -32,12 +32,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["lede_engine"] = Engine(app.config["INDEX_DIR"])
     app.jinja_env.filters["longdate"] = long_date
 
-    from . import api, compression, errors, export, feeds, pages, printable, repeats, security
+    from . import api, compression, errors, export, feeds, pages, printable, repeats, security, stories
 
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(export.bp)
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(stories.bp)
     printable.init_app(app)
     errors.init_app(app)
     security.init_app(app)

@@ -13,7 +13,7 @@ from index.article import PARAGRAPH_KINDS
 from search import request as rules
 from search import similar
 
-from . import openapi_workflow
+from . import openapi_workflow, story_schemas
 from .ids import MAX_ID_LENGTH
 
 VERSION = "1.0.0"  # of the API contract, not of the package
@@ -160,8 +160,9 @@ SCHEMAS = {
                                         "marked whole, only where it stands), each within one paragraph; "
                                         "`…` where a passage starts or stops inside its paragraph."},
             "also_in": {"type": "array", "items": {"type": "string"},
-                        "description": "Other outlets that ran the same story (folded into this hit)."},
+                        "description": "Other outlets that ran a near-identical copy (folded into this hit)."},
             "partial": {"type": "boolean", "description": "Only part of the query matched this article."},
+            "story": {"type": ["string", "null"], "description": "The story it is in, for /api/stories/{id}."},
         },
     },
     "SearchResults": {
@@ -305,6 +306,7 @@ def document(outlets: tuple[str, ...] = (), sections: tuple[str, ...] = ()) -> d
                 "responses": {"200": json_body(ref("Health"), "Serving."),
                               "503": json_body(ref("Unavailable"), "No usable index.")},
             }},
+            **story_schemas.paths(parameters, error_responses, json_body),
             "/api/openapi.json": {"get": {
                 "operationId": "openapi",
                 "summary": "This document",
@@ -312,5 +314,5 @@ def document(outlets: tuple[str, ...] = (), sections: tuple[str, ...] = ()) -> d
             }},
             **openapi_workflow.paths(parameters),
         },
-        "components": {"schemas": SCHEMAS},
+        "components": {"schemas": {**SCHEMAS, **story_schemas.SCHEMAS}},
     }
