@@ -126,12 +126,12 @@ def half(items: list, which: str | None) -> list:
     return items if which is None else items[{"a": 0, "b": 1}[which]::2]
 
 
-def page_set_table(name: str, pages: list[Page], halves: bool, worst: int) -> None:
+def page_set_table(name: str, pages: list[Page], systems: list[str], halves: bool, worst: int) -> None:
     """Mean word scores of every system over the pages (and over halves A and B when ``halves``)."""
     print(f"\n{name}: {len(pages)} pages, word-level scores averaged over pages")
     print(f"{'system':30} {'part':>4} {'pages':>5} {'precision':>9} {'recall':>7} {'F1':>7} {'CPU ms/page':>12}")
-    for system, extract in SYSTEMS.items():
-        started, per_page = time.process_time(), []
+    for system in systems:
+        extract, started, per_page = SYSTEMS[system], time.process_time(), []
         for page in pages:
             per_page.append(scores(extract(page.html, page.url), page.truth))
         ms = 1000 * (time.process_time() - started) / max(1, len(pages))
@@ -219,6 +219,8 @@ def main(argv=None) -> int:
     parser.add_argument("--half", choices=("a", "b"), default=None,
                         help="only half A (even positions in id order) or B (odd) of each set")
     parser.add_argument("--worst", type=int, default=0, help="list Lede's K lowest-F1 pages of each set")
+    parser.add_argument("--systems", nargs="+", choices=list(SYSTEMS), default=list(SYSTEMS),
+                        help="which extractors to score on the page sets (default: all)")
     args = parser.parse_args(argv)
     if "seeds" in args.sets:
         seeds_table(ROOT / "seeds")
@@ -233,7 +235,7 @@ def main(argv=None) -> int:
             missing += 1
             continue
         pages = half(load(args.data / folder), args.half)[:args.limit]
-        page_set_table(name, pages, halves=args.half is None and name == "wcxb-dev", worst=args.worst)
+        page_set_table(name, pages, args.systems, halves=args.half is None and name == "wcxb-dev", worst=args.worst)
     return 1 if missing else 0
 
 
