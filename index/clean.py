@@ -328,23 +328,24 @@ STAGES = (tidy, drop_consent, drop_promo, move_contributors, take_byline, take_t
 
 # --- entry point ---------------------------------------------------------------------------
 
-def _blocks(raw: RawArticle) -> tuple[list[Block], dict]:
-    """The raw article's blocks and the metadata its HTML states (empty for plain text)."""
+def _blocks(raw: RawArticle) -> tuple[list[Block], dict, list[Removal]]:
+    """The raw article's blocks, the metadata its HTML states (empty for plain text), and the captions
+    of images that are not the article's own (recorded as removed)."""
     if raw.html is None:
-        return [Block(p, original=p) for p in split_paragraphs(raw.text or "")], {}
-    soup = html.parse_page(raw.html)
-    page = metadata.page_metadata(soup)
-    found, captions = html.extract(raw.html, soup, raw.meta.get("url") or page.get("url"))
+        return [Block(p, original=p) for p in split_paragraphs(raw.text or "")], {}, []
+    page = metadata.page_metadata(html.parse_page(raw.html))
+    found, captions, others = html.extract(raw.html, raw.meta.get("url") or page.get("url"))
     blocks = [Block(" ".join(text.split()), kind, original=text) for kind, text in found]
     blocks += [Block(c, "caption", original=c) for c in captions]
-    return blocks, page
+    return blocks, page, [Removal(rules.OTHER_IMAGE, c) for c in others]
 
 
 def clean(raw: RawArticle) -> Article:
     """The article a raw source holds, with boilerplate removed and every removal recorded."""
     meta = raw.meta
-    blocks, page = _blocks(raw)
-    draft = Draft(title=" ".join((meta.get("title") or page.get("title") or "").split()), blocks=tuple(blocks))
+    blocks, page, removed = _blocks(raw)
+    draft = Draft(title=" ".join((meta.get("title") or page.get("title") or "").split()), blocks=tuple(blocks),
+                  removed=tuple(removed))
     for stage in STAGES:
         draft = stage(draft)
     return Article(

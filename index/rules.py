@@ -370,3 +370,31 @@ PRUNE_NAMES = re.compile(r"(?:^|[\s_-])(?:cookies?|consent|gdpr|cmp|onetrust|sha
 LINK_DENSITY_MAX = 0.5
 #: Shortest image alt text kept as a caption, in words ("logo", "photo" are not captions).
 ALT_MIN_WORDS = 4
+
+# --- where the article sits in its page (index/locate.py) -----------------------------
+#: Extracted paragraphs of at least this many words are looked up in the page (short lines repeat).
+LOCATE_MIN_WORDS = 5
+#: The article's container is the deepest element holding at least this share of the paragraphs found.
+CONTAINER_SHARE = 0.6
+#: A figure beside the container (the lead photo above the body) counts as the article's own when it sits
+#: in an element sibling of the container or of one of its this-many nearest ancestors.
+ADJACENT_LEVELS = 2
+#: A link to an image file (a photo linked to its larger version) is not a link to another page.
+IMAGE_HREF = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)(?:[?#].*)?$", _I)
+#: Class/id words of video players: a figure holding one is a video teaser, not a photo.
+PLAYER_NAMES = re.compile(r"(?:^|[\s_-])(?:video|player|jwplayer|brightcove|vjs|youtube)(?:$|[\s_-])", _I)
+#: The end of a gallery caption that is not the caption: a tag list ("Themen: Weihnachten, Pullover"),
+#: a slide counter ("1 / 8"). Tag labels per language.
+CAPTION_TAIL = re.compile(r"(?:\s+(?:Themen|Tags|Topics|Thèmes|Temas|Etiquetas|Argomenti|Tēmas|Onderwerpen|タグ)\s*:.*)?"
+                          r"(?:\s+\d{1,3} (?:/|of) \d{1,3})?\s*$", _I)
+#: A standfirst is one paragraph of this many words (a byline or a date is shorter; a body longer).
+STANDFIRST_MIN_WORDS = 8
+STANDFIRST_MAX_WORDS = 80
+#: Elements that may hold a standfirst (div and span only when their class names one).
+STANDFIRST_TAGS = ("h2", "p", "div", "span")
+#: Class/id words that mark a standfirst.
+STANDFIRST_NAMES = re.compile(r"standfirst|lead(?!er|ing)|lede|\bdek\b|\bdeck\b|summary|intro(?!duc)|sub-?title|subhead|"
+                              r"strapline|excerpt|abstract|description", _I)
+#: Class/id words of what sits between a headline and the body but is not a lead.
+STANDFIRST_SKIP_NAMES = re.compile(r"(?:byline|author|date|time|meta|credit|caption|share|social|related|newsletter|"
+                                   r"breadcrumb|tags?\b|promo|advert|banner|cookie|consent|nav|menu|comment|cta\b|bio\b)", _I)
