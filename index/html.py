@@ -157,8 +157,7 @@ def extract(html: str, url: str | None = None) -> tuple[list[tuple[str, str]], l
         blocks = soup_blocks(make_soup(html))
     if tree is None:
         return blocks, [], []
-    texts = [text for _, text in blocks]
-    root = locate.container(tree, texts)
-    lead = locate.standfirst(tree, root, texts)
-    own, other = locate.captions(tree, root)
+    place = locate.Place(tree, [text for _, text in blocks])
+    lead = place.standfirst()
+    own, other = place.captions()
     return ([("", lead)] if lead else []) + blocks, own, other

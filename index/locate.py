@@ -4,17 +4,20 @@ The extractor (trafilatura, or Lede's own pruning) returns text, not places.
 To tell the article's own photos from related-story thumbnails, and to find a
 standfirst the extractor dropped, Lede needs to know *where* that text sits:
 
-- ``container`` is the deepest element of the page holding most of the
-  extracted paragraphs (matched by their opening words);
-- ``captions`` keeps a figure's caption when the figure is the article's own
-  image: inside the container or right beside it, holding an image (not a
-  video player), not a link to another page, its caption not a list of links;
-  every other caption is returned apart, to be recorded as removed;
-- ``standfirst`` is the article's lead when the page marks it: a paragraph
+- ``Place.root`` is the deepest element of the page holding most of the
+  extracted paragraphs (matched by their opening words), and the *lead zone*
+  runs from the last ``<h1>`` before them to the first of them;
+- ``Place.captions`` keeps a figure's caption when the figure is the
+  article's own: inside the container, right beside it, or in the lead zone
+  (the photo under the headline); not a video player, not a link to another
+  page, its caption not a list of links. Every other caption (related-story
+  thumbnails, video teasers, cards in a rail) is returned apart, to be
+  recorded as removed;
+- ``Place.standfirst`` is the article's lead when the page marks it: a paragraph
   whose class names it (``rules.STANDFIRST_NAMES``) or an ``<h2>`` right
   after the ``<h1>`` — between the headline and the first extracted
-  paragraph — or loose text at the top of the container; and not already
-  extracted.
+  paragraph (the lead zone) — or loose text at the top of the container; and
+  not already extracted.
 
 Works on an lxml tree (``trafilatura.utils.load_html``): one parse serves the
 extractor and this module.
@@ -52,7 +55,7 @@ def _link_density(element, text: str) -> float:
     return linked / max(1, len(text))
 
 
-def container(tree, blocks: list[str]):
+def _container(tree, blocks: list[str]):
     """The deepest element holding at least ``rules.CONTAINER_SHARE`` of the extracted blocks found in the page,
     or None when none is found."""
     wanted = {_key(text) for text in blocks if len(text.split()) >= rules.LOCATE_MIN_WORDS}
@@ -75,19 +78,23 @@ def _is_ancestor(ancestor, element) -> bool:
     return any(a is ancestor for a in element.iterancestors())
 
 
+def _element_sibling(element, step: str):
+    sibling = getattr(element, step)()
+    while sibling is not None and not isinstance(sibling.tag, str):  # comments and processing instructions
+        sibling = getattr(sibling, step)()
+    return sibling
+
+
 def _beside(figure, root) -> bool:
-    """Is ``figure`` inside ``root`` or in an element sibling right before or after it (or after one of its
+    """Is ``figure`` inside ``root``, or in an element sibling right before or after it (or after one of its
     ``rules.ADJACENT_LEVELS`` nearest ancestors) that holds no other figure?"""
     if figure is root or _is_ancestor(root, figure):
         return True
     element = root
     for _ in range(rules.ADJACENT_LEVELS + 1):
-        for sibling in (element.getprevious(), element.getnext()):
-            while sibling is not None and not isinstance(sibling.tag, str):
-                sibling = sibling.getprevious() if sibling is element.getprevious() else sibling.getnext()
-            if sibling is None:
-                continue
-            if sibling is figure or (_is_ancestor(sibling, figure) and len(list(sibling.iter("figure"))) == 1):
+        for sibling in (_element_sibling(element, "getprevious"), _element_sibling(element, "getnext")):
+            if sibling is not None and (sibling is figure or (_is_ancestor(sibling, figure)
+                                                              and len(list(sibling.iter("figure"))) == 1)):
                 return True
         element = element.getparent()
         if element is None:
@@ -97,13 +104,17 @@ def _beside(figure, root) -> bool:
 
 def _links_elsewhere(figure) -> bool:
     """Is the figure a link to another page (a teaser card), rather than to its own image?"""
-    anchors = list(figure.iterancestors("a")) + list(figure.iter("a"))
-    for anchor in anchors:
+    around = list(figure.iterancestors("a"))
+    for anchor in around + [a for a in figure.iter("a") if next(a.iter("img", "picture"), None) is not None]:
         href = (anchor.get("href") or "").strip()
         if href and not href.startswith("#") and not rules.IMAGE_HREF.search(href):
-            if anchor in figure.iterancestors("a") or any(True for _ in anchor.iter("img", "picture")):
-                return True
+            return True
     return False
+
+
+def _is_video(figure) -> bool:
+    return (next(figure.iter("video", "iframe"), None) is not None
+            or any(rules.PLAYER_NAMES.search(_names(e)) for e in figure.iter()))
 
 
 def _caption_text(figure) -> tuple[str, float]:
@@ -118,27 +129,6 @@ def _caption_text(figure) -> tuple[str, float]:
     return (alt, 0.0) if len(alt.split()) >= rules.ALT_MIN_WORDS else ("", 0.0)
 
 
-def captions(tree, root) -> tuple[list[str], list[str]]:
-    """(captions of the article's own images, captions of every other figure) — see the module docstring.
-
-    Without a located container, no caption is the article's own.
-    """
-    own, other = [], []
-    for figure in tree.iter("figure"):
-        text, density = _caption_text(figure)
-        text = rules.CAPTION_TAIL.sub("", text).strip()
-        if not text or text in own or text in other:
-            continue
-        is_own = (root is not None and _beside(figure, root)
-                  and next(figure.iter("img", "picture"), None) is not None
-                  and next(figure.iter("video", "iframe"), None) is None
-                  and not rules.PLAYER_NAMES.search(" ".join(_names(e) for e in figure.iter()))
-                  and not _links_elsewhere(figure)
-                  and density <= rules.LINK_DENSITY_MAX)
-        (own if is_own else other).append(text)
-    return own, other
-
-
 def _is_lead_text(text: str) -> bool:
     count = len(text.split())
     return (rules.STANDFIRST_MIN_WORDS <= count <= rules.STANDFIRST_MAX_WORDS
@@ -151,45 +141,77 @@ def _opening(text: str) -> str:
     return " ".join(text.split()[: rules.STANDFIRST_MIN_WORDS]).casefold()
 
 
-def _candidates(tree, after, before, order):
-    """Elements that may hold a standfirst, in page order, between two positions: paragraphs and
-    second-level headings, and leaf ``div``/``span`` elements whose class names a lead."""
-    for element in tree.iter(*rules.STANDFIRST_TAGS):
-        if not after < order[element] < before:
-            continue
-        if element.tag in ("div", "span") and (not rules.STANDFIRST_NAMES.search(_names(element))
-                                               or next(element.iterdescendants("p", "div"), None) is not None):
-            continue
-        if (next(element.iterdescendants("script", "style"), None) is not None
-                or any(rules.STANDFIRST_SKIP_NAMES.search(_names(a)) for a in (element, *element.iterancestors()))):
-            continue
-        yield element
+class Place:
+    """Where the extracted blocks sit in the page's lxml tree: their container and the lead zone above them."""
 
+    def __init__(self, tree, blocks: list[str]):
+        self.tree = tree
+        self.extracted = " ".join(_norm(text) for text in blocks).casefold()
+        self.root = _container(tree, blocks)
+        self.order: dict = {}
+        self.heading = None
+        self.start = None  # page position of the first extracted paragraph
+        if self.root is None:
+            return
+        self.order = {element: n for n, element in enumerate(tree.iter())}
+        self.start = min((self.order[el] for el in self.root.iter(_BLOCK_TAGS)
+                          if _key(_text(el)) and _key(_text(el)) in self.extracted), default=None)
+        if self.start is not None:
+            headings = [h for h in tree.iter("h1") if self.order[h] < self.start]
+            self.heading = headings[-1] if headings else None
 
-def standfirst(tree, root, blocks: list[str]) -> str | None:
-    """The article's lead when the page marks it and the extractor dropped it, else None.
+    def _in_lead_zone(self, element) -> bool:
+        return self.heading is not None and self.order[self.heading] < self.order[element] < self.start
 
-    Marked means: its class names a lead (``rules.STANDFIRST_NAMES``), or it is an ``<h2>`` right after
-    the ``<h1>``, or it is loose text at the top of the article's container. Unmarked paragraphs between
-    headline and body are more often promos, disclosures and author notes than leads: they stay out.
-    """
-    if root is None:
-        return None
-    extracted = " ".join(_norm(text) for text in blocks).casefold()
-    order = {element: n for n, element in enumerate(tree.iter())}
-    first = min((order[el] for el in root.iter(_BLOCK_TAGS) if _key(_text(el)) and _key(_text(el)) in extracted),
-                default=None)
-    headings = [h for h in tree.iter("h1") if first is not None and order[h] < first]
-    if headings:
-        heading = headings[-1]
-        for element in _candidates(tree, order[heading], first, order):
+    def captions(self) -> tuple[list[str], list[str]]:
+        """(captions of the article's own images, captions of every other figure) — see the module docstring.
+
+        Without a located container, no caption is the article's own.
+        """
+        own, other = [], []
+        for figure in self.tree.iter("figure"):
+            text, density = _caption_text(figure)
+            text = rules.CAPTION_TAIL.sub("", text).strip()
+            if not text or text in own or text in other:
+                continue
+            is_own = (self.root is not None and (_beside(figure, self.root) or self._in_lead_zone(figure))
+                      and not _is_video(figure) and not _links_elsewhere(figure)
+                      and density <= rules.LINK_DENSITY_MAX)
+            (own if is_own else other).append(text)
+        return own, other
+
+    def _candidates(self):
+        """Elements in the lead zone that may hold a standfirst, in page order: paragraphs and second-level
+        headings, and leaf ``div``/``span`` elements whose class names a lead."""
+        for element in self.tree.iter(*rules.STANDFIRST_TAGS):
+            if not self._in_lead_zone(element):
+                continue
+            if element.tag in ("div", "span") and (not rules.STANDFIRST_NAMES.search(_names(element))
+                                                   or next(element.iterdescendants("p", "div"), None) is not None):
+                continue
+            if (next(element.iterdescendants("script", "style"), None) is not None
+                    or any(rules.STANDFIRST_SKIP_NAMES.search(_names(a)) for a in (element, *element.iterancestors()))):
+                continue
+            yield element
+
+    def standfirst(self) -> str | None:
+        """The article's lead when the page marks it and the extractor dropped it, else None.
+
+        Marked means: its class names a lead (``rules.STANDFIRST_NAMES``), or it is an ``<h2>`` right after
+        the ``<h1>``, or it is loose text at the top of the article's container. Unmarked paragraphs between
+        headline and body are more often promos, disclosures and author notes than leads: they stay out.
+        """
+        if self.root is None:
+            return None
+        for element in self._candidates():
             text = _text(element)
-            if (not _is_lead_text(text) or _opening(text) in extracted
+            if (not _is_lead_text(text) or _opening(text) in self.extracted
                     or _link_density(element, text) > rules.LINK_DENSITY_MAX):
                 continue
-            if (element.tag == "h2" and element.getprevious() is heading) or rules.STANDFIRST_NAMES.search(_names(element)):
+            if ((element.tag == "h2" and _element_sibling(element, "getprevious") is self.heading)
+                    or rules.STANDFIRST_NAMES.search(_names(element))):
                 return text
-    loose = _norm(root.text or "")
-    if _is_lead_text(loose) and _opening(loose) not in extracted:
-        return loose
-    return None
+        loose = _norm(self.root.text or "")
+        if _is_lead_text(loose) and _opening(loose) not in self.extracted:
+            return loose
+        return None
