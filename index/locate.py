@@ -112,6 +112,12 @@ def _links_elsewhere(figure) -> bool:
     return False
 
 
+def _in_boilerplate(figure) -> bool:
+    """Does the figure sit in an aside, a footer, a navigation bar or a container named as boilerplate
+    (``rules.PRUNE_NAMES``: related, sidebar, promo, …)?"""
+    return any(a.tag in rules.FIGURE_PRUNE_TAGS or rules.PRUNE_NAMES.search(_names(a)) for a in figure.iterancestors())
+
+
 def _is_video(figure) -> bool:
     return (next(figure.iter("video", "iframe"), None) is not None
             or any(rules.PLAYER_NAMES.search(_names(e)) for e in figure.iter()))
@@ -175,7 +181,7 @@ class Place:
             if not text or text in own or text in other:
                 continue
             is_own = (self.root is not None and (_beside(figure, self.root) or self._in_lead_zone(figure))
-                      and not _is_video(figure) and not _links_elsewhere(figure)
+                      and not _in_boilerplate(figure) and not _is_video(figure) and not _links_elsewhere(figure)
                       and density <= rules.LINK_DENSITY_MAX)
             (own if is_own else other).append(text)
         return own, other
@@ -198,7 +204,7 @@ class Place:
         """The article's lead when the page marks it and the extractor dropped it, else None.
 
         Marked means: its class names a lead (``rules.STANDFIRST_NAMES``), or it is an ``<h2>`` right after
-        the ``<h1>``, or it is loose text at the top of the article's container. Unmarked paragraphs between
+        the ``<h1>``, or it is a bare text node after the headline or at the top of the container. Unmarked paragraphs between
         headline and body are more often promos, disclosures and author notes than leads: they stay out.
         """
         if self.root is None:
@@ -211,7 +217,18 @@ class Place:
             if ((element.tag == "h2" and _element_sibling(element, "getprevious") is self.heading)
                     or rules.STANDFIRST_NAMES.search(_names(element))):
                 return text
-        loose = _norm(self.root.text or "")
-        if _is_lead_text(loose) and _opening(loose) not in self.extracted:
-            return loose
+        for loose in self._loose_texts():
+            if _is_lead_text(loose) and _opening(loose) not in self.extracted:
+                return loose
         return None
+
+    def _loose_texts(self):
+        """Text outside any element in the lead zone (after the headline or an element there) or at the top
+        of the container: a lead some pages write as a bare text node."""
+        if self.heading is not None:
+            for element in [self.heading, *self.heading.itersiblings(), *self.heading.getparent().itersiblings()]:
+                if not isinstance(element.tag, str) or self.order[element] >= self.start:
+                    break
+                if not rules.STANDFIRST_SKIP_NAMES.search(_names(element.getparent())):
+                    yield _norm(element.tail or "")
+        yield _norm(self.root.text or "")

@@ -54,9 +54,15 @@ def find_rails(texts: list[str]) -> set[int]:
 
 
 def _close(run: list[range], texts: list[str], found: set[int]) -> None:
-    """Add the run's paragraphs to ``found`` when it is long enough and mostly bylined."""
+    """Add the run's paragraphs to ``found`` when it is long enough and mostly bylined.
+
+    The last item has no next timestamp to end it: it is cut to the length of the longest other
+    item (items of a rail share their shape), so a caption or byline after the rail stays.
+    """
     if len(run) < rules.RAIL_MIN_ITEMS:
         return
+    longest = max(len(item) for item in run[:-1])
+    run = run[:-1] + [run[-1][:longest]]
     bylined = sum(any(rules.RAIL_BYLINE.match(texts[i]) for i in item) for item in run)
     if bylined * 2 >= len(run):
         found.update(i for item in run for i in item)

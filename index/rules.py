@@ -379,6 +379,8 @@ CONTAINER_SHARE = 0.6
 #: A figure beside the container (the lead photo above the body) counts as the article's own when it sits
 #: in an element sibling of the container or of one of its this-many nearest ancestors.
 ADJACENT_LEVELS = 2
+#: Elements whose figures are never the article's own (the lead photo may sit in a <header>: not listed).
+FIGURE_PRUNE_TAGS = ("aside", "nav", "footer", "form")
 #: A link to an image file (a photo linked to its larger version) is not a link to another page.
 IMAGE_HREF = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)(?:[?#].*)?$", _I)
 #: Class/id words of video players: a figure holding one is a video teaser, not a photo.
