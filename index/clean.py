@@ -329,15 +329,15 @@ STAGES = (tidy, drop_consent, drop_promo, move_contributors, take_byline, take_t
 # --- entry point ---------------------------------------------------------------------------
 
 def _blocks(raw: RawArticle) -> tuple[list[Block], dict, list[Removal]]:
-    """The raw article's blocks, the metadata its HTML states (empty for plain text), and the captions
-    of images that are not the article's own (recorded as removed)."""
+    """The raw article's blocks, the metadata its HTML states (empty for plain text), and what the HTML
+    stage removed (link lists at the article's edges, captions of images that are not its own)."""
     if raw.html is None:
         return [Block(p, original=p) for p in split_paragraphs(raw.text or "")], {}, []
     page = metadata.page_metadata(html.parse_page(raw.html))
-    found, captions, others = html.extract(raw.html, raw.meta.get("url") or page.get("url"))
+    found, captions, removed = html.extract(raw.html, raw.meta.get("url") or page.get("url"))
     blocks = [Block(" ".join(text.split()), kind, original=text) for kind, text in found]
     blocks += [Block(c, "caption", original=c) for c in captions]
-    return blocks, page, [Removal(rules.OTHER_IMAGE, c) for c in others]
+    return blocks, page, [Removal(reason, text) for reason, text in removed]
 
 
 def clean(raw: RawArticle) -> Article:

@@ -146,10 +146,12 @@ def parse_page(html: str) -> BeautifulSoup:
     return make_soup(html, PAGE_TAGS)
 
 
-def extract(html: str, url: str | None = None) -> tuple[list[tuple[str, str]], list[str], list[str]]:
-    """(main-text blocks as (kind hint, text), captions of the article's own photos, every other caption).
+def extract(html: str, url: str | None = None) -> tuple[list[tuple[str, str]], list[str], list[tuple[str, str]]]:
+    """(main-text blocks as (kind hint, text), captions of the article's own photos, removals as (reason, text)).
 
-    A standfirst the page marks but the extractor dropped is put back as the first block.
+    A standfirst the page marks but the extractor dropped is put back as the first block; lists of links
+    at the edge of the text (``rules.PROMO``) and the captions of other images (``rules.OTHER_IMAGE``)
+    are removed, with their reason.
     """
     tree = load_tree(html)
     blocks = trafilatura_blocks(tree, url) if tree is not None else None
@@ -158,6 +160,9 @@ def extract(html: str, url: str | None = None) -> tuple[list[tuple[str, str]], l
     if tree is None:
         return blocks, [], []
     place = locate.Place(tree, [text for _, text in blocks])
+    links = place.link_lists([text for _, text in blocks])
+    removed = [(rules.PROMO, text) for n, (_, text) in enumerate(blocks) if n in links]
+    blocks = [block for n, block in enumerate(blocks) if n not in links]
     lead = place.standfirst()
     own, other = place.captions()
-    return ([("", lead)] if lead else []) + blocks, own, other
+    return ([("", lead)] if lead else []) + blocks, own, removed + [(rules.OTHER_IMAGE, text) for text in other]

@@ -55,11 +55,9 @@ def _link_density(element, text: str) -> float:
     return linked / max(1, len(text))
 
 
-def _container(tree, blocks: list[str]):
-    """The deepest element holding at least ``rules.CONTAINER_SHARE`` of the extracted blocks found in the page,
-    or None when none is found."""
-    wanted = {_key(text) for text in blocks if len(text.split()) >= rules.LOCATE_MIN_WORDS}
-    matched = [el for el in tree.iter(_BLOCK_TAGS) if _key(_text(el)) in wanted]
+def _container(matched: list):
+    """The deepest element holding at least ``rules.CONTAINER_SHARE`` of the extracted blocks found in the page
+    (``matched``), or None when none is found."""
     if not matched:
         return None
     counts: Counter = Counter(ancestor for element in matched for ancestor in element.iterancestors())
@@ -153,7 +151,16 @@ class Place:
     def __init__(self, tree, blocks: list[str]):
         self.tree = tree
         self.extracted = " ".join(_norm(text) for text in blocks).casefold()
-        self.root = _container(tree, blocks)
+        wanted = {_key(text) for text in blocks if len(text.split()) >= rules.LOCATE_MIN_WORDS}
+        matched, self.density = [], {}
+        for element in tree.iter(_BLOCK_TAGS):
+            text = _text(element)
+            key = _key(text)
+            if key in wanted:
+                matched.append(element)
+            if key and key not in self.density:
+                self.density[key] = _link_density(element, text)
+        self.root = _container(matched)
         self.order: dict = {}
         self.heading = None
         self.start = None  # page position of the first extracted paragraph
@@ -165,6 +172,26 @@ class Place:
         if self.start is not None:
             headings = [h for h in tree.iter("h1") if self.order[h] < self.start]
             self.heading = headings[-1] if headings else None
+
+    def link_lists(self, blocks: list[str]) -> set[int]:
+        """Indices of the blocks that form a list of links at the edge of the article (related stories,
+        navigation): at least ``rules.LINK_LIST_MIN_ITEMS`` blocks in a row that are links in the page
+        (link density at least ``rules.LINK_LIST_DENSITY``), with no paragraph of
+        ``rules.LINK_LIST_PROSE_WORDS`` words after them or none before them. A list of links between
+        paragraphs is the article's own (a reading list, a product round-up)."""
+        linked = [self.density.get(_key(text), 0.0) >= rules.LINK_LIST_DENSITY for text in blocks]
+        prose = [n for n, text in enumerate(blocks) if len(text.split()) >= rules.LINK_LIST_PROSE_WORDS]
+        found: set[int] = set()
+        start = 0
+        while start < len(blocks):
+            stop = start
+            while stop < len(blocks) and linked[stop]:
+                stop += 1
+            at_edge = not prose or prose[0] >= stop or prose[-1] < start
+            if stop - start >= rules.LINK_LIST_MIN_ITEMS and at_edge:
+                found.update(range(start, stop))
+            start = stop + 1
+        return found
 
     def _in_lead_zone(self, element) -> bool:
         return self.heading is not None and self.order[self.heading] < self.order[element] < self.start

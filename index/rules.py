@@ -379,6 +379,11 @@ CONTAINER_SHARE = 0.6
 #: A figure beside the container (the lead photo above the body) counts as the article's own when it sits
 #: in an element sibling of the container or of one of its this-many nearest ancestors.
 ADJACENT_LEVELS = 2
+#: A list of links at the edge of the article: at least this many blocks in a row, each at least this
+#: share link text in the page, with no paragraph of this many words after them (or before them).
+LINK_LIST_MIN_ITEMS = 3
+LINK_LIST_DENSITY = 0.8
+LINK_LIST_PROSE_WORDS = 15
 #: Elements whose figures are never the article's own (the lead photo may sit in a <header>: not listed).
 FIGURE_PRUNE_TAGS = ("aside", "nav", "footer", "form")
 #: A link to an image file (a photo linked to its larger version) is not a link to another page.

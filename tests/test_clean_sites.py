@@ -158,6 +158,24 @@ def test_prose_in_any_language_that_starts_like_promo_stays(line):
     assert line in kept(text_article(f"The bridge will close.\n\n{line}"))
 
 
+@pytest.mark.parametrize("prefix, gone", [
+    ("35b158918c", ["Who will make the Rock Hall in 2020?", "Dave Matthews Band takes over Rock Hall Fan Vote"]),  # cleveland.com
+    ("3c5bf8db42", ["15 Amazing Images of Stars", "11 Fascinating Facts About Our Milky Way Galaxy"]),  # livescience.com
+])
+def test_a_list_of_links_after_the_article_goes(prefix, gone):
+    html, url = benchmark_page(prefix)
+    article = page_article(html, url)
+    for headline in gone:
+        assert headline not in kept(article) and headline in removed(article, "promo")
+
+
+def test_a_list_of_links_between_paragraphs_stays():
+    folder = needs_shared("wcxb-dev")
+    html = decode(gzip.decompress((folder / "html" / "0215.html.gz").read_bytes()))
+    lists = kept(page_article(html, "https://www.coursera.org/"), "list")  # a round-up of courses, each a link
+    assert {"Google Ads Apps Certification", "Google Ads Search Certification"} <= set(lists)
+
+
 def test_a_reader_comment_thread_goes_from_its_count_heading():
     paragraphs = [
         "El ayuntamiento votó el martes cerrar el viejo puente del puerto a los coches a partir de la primavera.",
