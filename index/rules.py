@@ -288,9 +288,11 @@ RAIL_TEASER_MAX_WORDS = 40
 #: The heading that opens a reader-comment thread, in the languages of PROMO_PATTERNS:
 #: "941 comments", "Comments (3)", "1 Comentarios", "Leave a comment".
 COMMENTS_HEADING = re.compile(
-    r"^(?:\d[\d,.]*\s+)?(?:comments?|responses?|replies|comentarios?|coment[áa]rios?|commentaires?|kommentare?|"
-    r"commenti|reacties?|koment[āa]r\w*|コメント)(?:\s*\(\d+\))?\s*:?$|"
-    r"^(?:\d[\d,.]*\s+)(?:thoughts?|responses?) on\b.{0,120}$|^(?:leave|post|add) a (?:comment|reply)$|^deja (?:un|tu) comentario$", _I)
+    r"^\d[\d,.]*\s+(?:comments?|responses?|replies|comentarios?|coment[áa]rios?|commentaires?|kommentare?|commenti|"
+    r"reacties?|koment[āa]r\w*|コメント)$|"
+    r"^(?:comments|comentarios|coment[áa]rios|commentaires|kommentare|commenti|reacties|koment[āa]ri|コメント)\s*(?:\(\d+\))?:?$|"
+    r"^\d[\d,.]*\s+(?:thoughts?|responses?) on\b.{0,120}$|^(?:leave|post|add) a (?:comment|reply)$|^deja (?:un|tu) comentario$",
+    _I)
 
 #: A line that names where the article came from: "Read more at DailyMail.co.uk".
 SIGNATURE = re.compile(r"^(?:read (?:more|the full (?:story|article)) (?:at|on)|(?:originally )?published (?:at|on|by)|source:)\s+"
