@@ -39,7 +39,8 @@ def find_notices(texts: list[str]) -> set[int]:
     strong, weak = set(), set()
     for i, text in enumerate(texts):
         lower = text.lower()
-        if not any(hint in lower for hint in rules.TRACKING_HINTS):
+        hints = rules.ASCII_TRACKING_HINTS if lower.isascii() else rules.TRACKING_HINTS
+        if not any(hint in lower for hint in hints):
             continue
         if not rules.TRACKING.search(text) or is_reported_speech(text):
             continue

@@ -177,15 +177,17 @@ CONSENT_LANGUAGE = _any_language(CONSENT_WORDS)
 SITE_SELF = _any_language(SITE_WORDS)
 READER = _any_language(READER_WORDS)
 SPEECH_VERB = _any_language(SPEECH_WORDS)
-#: Cheap pre-filter: a paragraph without one of these (lower-cased) substrings is never a notice
-#: (one per entry of TRACKING_WORDS, at least).
-TRACKING_HINTS = ("cookie", "track", "third-party", "third party", "personal data", "personal information",
-                  "privacy", "local storage", "identifier", "gdpr", "personalis", "personaliz",
-                  "datenschutz", "personenbezogen", "dsgvo", "témoins", "traceurs", "confidentialité", "données personnelles",
-                  "rgpd", "privacidad", "datos personales", "dati personali", "privacidade", "dados pessoais",
-                  "privacyverklaring", "persoonsgegevens", "ciasteczk", "dane osobowe", "prywatności", "sīkdat", "sīkfail",
-                  "privātuma", "personas dat", "slapuk", "privatumo", "küpsis", "privaatsus", "eväste", "tietosuoja",
-                  "куки", "персональн", "конфиденциальност", "クッキー", "個人情報")
+#: Cheap pre-filter: a paragraph without one of these (lower-cased) words is never a notice; every match of
+#: TRACKING_WORDS holds one (it runs on every paragraph; the full test is dearer).
+TRACKING_HINTS = ("cookie", "track", "third-party", "third party", "personal data", "personal information", "privacy",
+                  "local storage", "identifier", "gdpr", "personalis", "personaliz", "datenschutz", "personenbezogen",
+                  "dsgvo", "témoins", "traceurs", "confidentialité", "données personnelles", "rgpd", "privacidad",
+                  "datos personales", "dati personali", "privacidade", "dados pessoais", "privacyverklaring",
+                  "persoonsgegevens", "ciasteczk", "dane osobowe", "prywatności", "sīkdat", "sīkfail", "privātuma",
+                  "personas dat", "slapuk", "privatumo", "küpsis", "privaatsus", "eväste", "tietosuoja", "куки",
+                  "персональн", "конфиденциальност", "クッキー", "個人情報")
+#: The hints an ASCII-only paragraph can hold (most paragraphs are: they skip the others).
+ASCII_TRACKING_HINTS = tuple(hint for hint in TRACKING_HINTS if hint.isascii())
 #: Quote marks alone are not reported speech ("uses "cookies""): a quoted span of at least this many words is.
 QUOTED_SPAN = re.compile(r"[“\"«„]([^“”\"«»„]+)[”\"»“]")
 QUOTED_SPEECH_MIN_WORDS = 4
