@@ -47,17 +47,29 @@ def _lines(text: str) -> list[str]:
 
 
 def load_tree(html: str):
-    """The page as an lxml tree (trafilatura's loader: it repairs encodings and broken markup), or None."""
+    """The page as an lxml tree, or None: trafilatura's loader (it repairs encodings and broken markup),
+    else lxml's own parser, else (neither installed) None."""
     try:
         from trafilatura.utils import load_html
     except ImportError:
-        return None
+        try:
+            from lxml import etree, html as lxml_html
+        except ImportError:
+            return None
+        try:
+            return lxml_html.document_fromstring(html)
+        except (etree.ParserError, ValueError):
+            return None
     return load_html(html)
 
 
 def trafilatura_blocks(tree, url: str | None = None) -> list[tuple[str, str]] | None:
-    """Main-content blocks found by trafilatura in ``load_tree(html)``, or None when it finds nothing."""
-    from trafilatura import bare_extraction
+    """Main-content blocks found by trafilatura in ``load_tree(html)``, or None when it is not installed
+    or finds nothing."""
+    try:
+        from trafilatura import bare_extraction
+    except ImportError:
+        return None
 
     # trafilatura's default mode, measured with bench/extraction.py (181 pages, Lede's stages on top,
     # word F1): default 0.963, favor_recall 0.962, favor_precision 0.967 but recall 0.973 vs 0.981 and

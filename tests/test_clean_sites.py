@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from conftest import needs_shared
-from index import build
+from index import build, html, locate
 from index.clean import clean
 from index.read import RawArticle, decode
 from web import create_app
@@ -87,6 +87,17 @@ def test_only_the_articles_own_photos_keep_their_captions():
                  "Minister vows to speed up bridge inspections nationwide", "Sponsored holiday deals on the coast this winter"):
         assert gone in others and not any(gone in text for text in kept(article))
     assert not any("Themen" in text or "1 / 8" in text for text in kept(article))
+
+
+def test_own_captions_are_told_apart_after_ledes_own_pruning_too():
+    """Without trafilatura: beautifulsoup4 pruning finds the text, lxml's parser the figures."""
+    from lxml.html import document_fromstring
+
+    blocks = [text for _, text in html.soup_blocks(html.make_soup(CAPTIONS_PAGE))]
+    own, other = locate.Place(document_fromstring(CAPTIONS_PAGE), blocks).captions()
+    assert own == ["The old harbour bridge at dusk, seen from the east bank.", "A corroded steel pier under the bridge.",
+                   "Ein Pullover mit Rentier."]
+    assert "Watch: drivers react to the closure news" in other
 
 
 @pytest.mark.parametrize("prefix, own, other", [
