@@ -9,18 +9,20 @@ standfirst the extractor dropped, Lede needs to know *where* that text sits:
   runs from the last ``<h1>`` before them to the first of them;
 - ``Place.captions`` keeps a figure's caption when the figure is the
   article's own: inside the container, right beside it, or in the lead zone
-  (the photo under the headline); not a video player, not a link to another
-  page, its caption not a list of links. Every other caption (related-story
-  thumbnails, video teasers, cards in a rail) is returned apart, to be
-  recorded as removed;
+  (the photo under the headline); not in an aside or a container named as
+  boilerplate, not a video player, not a link to another page, its caption
+  not a list of links. Every other caption (related-story thumbnails, video
+  teasers, cards in a rail) is returned apart, to be recorded as removed;
 - ``Place.standfirst`` is the article's lead when the page marks it: a paragraph
   whose class names it (``rules.STANDFIRST_NAMES``) or an ``<h2>`` right
   after the ``<h1>`` — between the headline and the first extracted
-  paragraph (the lead zone) — or loose text at the top of the container; and
-  not already extracted.
+  paragraph (the lead zone) — or a bare text node after the headline or at
+  the top of the container; and not already extracted;
+- ``Place.link_lists`` finds runs of extracted blocks that are links in the
+  page, at the edge of the text: related stories and navigation.
 
-Works on an lxml tree (``trafilatura.utils.load_html``): one parse serves the
-extractor and this module.
+Works on an lxml tree (``html.load_tree``): one parse serves the extractor
+and this module.
 """
 from __future__ import annotations
 
