@@ -42,7 +42,10 @@ def find_notices(texts: list[str]) -> set[int]:
         hints = rules.ASCII_TRACKING_HINTS if lower.isascii() else rules.TRACKING_HINTS
         if not any(hint in lower for hint in hints):
             continue
-        if not rules.TRACKING.search(text) or is_reported_speech(text):
+        terms = rules.TRACKING.findall(text)
+        if not terms or is_reported_speech(text):
+            continue
+        if all(rules.ORDINARY_TRACKING.match(term) for term in terms) and not rules.SITE_SELF.search(text):
             continue
         signals = _signals(text)
         if signals >= 2:

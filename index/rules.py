@@ -176,6 +176,9 @@ TRACKING = _any_language(TRACKING_WORDS)
 CONSENT_LANGUAGE = _any_language(CONSENT_WORDS)
 SITE_SELF = _any_language(SITE_WORDS)
 READER = _any_language(READER_WORDS)
+#: Tracking words that are also ordinary words ("track your pets", "a Bluetooth tracker"): a paragraph
+#: whose only tracking words are these is a notice only when the site speaks of itself (SITE_SELF).
+ORDINARY_TRACKING = re.compile(r"^track", _I)
 SPEECH_VERB = _any_language(SPEECH_WORDS)
 #: Cheap pre-filter: a paragraph without one of these (lower-cased) words is never a notice; every match of
 #: TRACKING_WORDS holds one (it runs on every paragraph; the full test is dearer).

@@ -137,6 +137,9 @@ def test_consent_notices_go_with_quote_marks_and_in_other_languages(notice):
     "The regulator said sites that “use cookies to track you without asking” would be fined.",
     "The banner read: “By continuing to browse you agree to our use of cookies.” Few readers noticed it.",
     "Saskaņā ar regulatoru, vietnes, kas izmanto sīkdatnes bez piekrišanas, tiks sodītas.",
+    # wcxb-dev 0489: tracking as an ordinary word, addressed to the reader, is not a notice.
+    "By using ESPHome Bluethooth proxy devices sprinkled around your home, you can enable person-specific "
+    "room-level tracking for very cool Home Assistant automations.",
 ])
 def test_news_about_cookies_stays_in_any_language(news):
     assert news in kept(text_article(f"The bridge will close.\n\n{news}"))
