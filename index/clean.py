@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, fields, replace
 
-from . import consent, html, metadata, rules
+from . import consent, html, metadata, promo, rules
 from .article import UNKNOWN, Article, Paragraph, Removal
 from .neardup import DuplicateFinder, is_near_duplicate, strip_credit, words
 from .read import RawArticle
@@ -123,7 +123,8 @@ def split_paragraphs(text: str) -> list[str]:
 # --- stages ----------------------------------------------------------------------------
 
 def tidy(draft: Draft) -> Draft:
-    """Strip scraper residue: leading ellipsis dots, bullets (→ list), caption labels, credit-only lines."""
+    """Strip scraper residue: leading ellipsis dots, bullet glyphs (→ list; item numbers stay), caption labels,
+    credit-only lines."""
     keep, removals, credits = [], [], list(draft.credits)
     for block in draft.blocks:
         text, kind, fragment = block.text, block.kind, False
@@ -138,10 +139,10 @@ def tidy(draft: Draft) -> Draft:
         label = rules.CAPTION_LABEL.match(text)
         if label:
             text, kind = text[label.end():], "caption"
-        bullet = rules.BULLET.match(text)
+        bullet = rules.BULLET_GLYPH.match(text)
         if bullet and kind in ("", "list"):
             text, kind = text[bullet.end():], "list"
-        elif kind == "" and rules.TIMELINE.match(text):
+        elif kind == "" and (rules.ITEM_NUMBER.match(text) or rules.TIMELINE.match(text)):
             kind = "list"
         if not text.strip():
             removals.append(Removal(rules.EMPTY, block.original))
@@ -164,15 +165,25 @@ def drop_consent(draft: Draft) -> Draft:
 
 
 def drop_promo(draft: Draft) -> Draft:
-    """Remove promo and navigation lines; a "Read more at <site>" signature also names the outlet."""
+    """Remove promo and navigation: by wording, toolbars, story rails and reader-comment threads
+    (``index/promo.py``); a "Read more at <site>" signature also names the outlet."""
+    texts = [b.text for b in draft.blocks]
+    thread = promo.comment_thread_start(texts)
+    rails = promo.find_rails(texts)
     keep, removals, outlet = [], [], draft.outlet
-    for block in draft.blocks:
+    for i, block in enumerate(draft.blocks):
         text = block.text
+        if thread is not None and i >= thread:
+            removals.append(Removal(rules.COMMENTS, block.original))
+            continue
+        if i in rails:
+            removals.append(Removal(rules.RAIL, block.original))
+            continue
         if len(text.split()) <= _SHORT_LINE_WORDS:
             signature = rules.SIGNATURE.match(text)
             if signature:
                 outlet = outlet or metadata.outlet_for_site(signature.group("site"))
-            if signature or _PROMO.match(text):
+            if signature or _PROMO.match(text) or promo.is_toolbar(text):
                 removals.append(Removal(rules.PROMO, block.original))
                 continue
         keep.append(block)
@@ -317,23 +328,24 @@ STAGES = (tidy, drop_consent, drop_promo, move_contributors, take_byline, take_t
 
 # --- entry point ---------------------------------------------------------------------------
 
-def _blocks(raw: RawArticle) -> tuple[list[Block], dict]:
-    """The raw article's blocks and the metadata its HTML states (empty for plain text)."""
+def _blocks(raw: RawArticle) -> tuple[list[Block], dict, list[Removal]]:
+    """The raw article's blocks, the metadata its HTML states (empty for plain text), and what the HTML
+    stage removed (link lists at the article's edges, captions of images that are not its own)."""
     if raw.html is None:
-        return [Block(p, original=p) for p in split_paragraphs(raw.text or "")], {}
-    soup = html.parse_page(raw.html)
-    page = metadata.page_metadata(soup)
-    found, captions = html.extract(raw.html, soup, raw.meta.get("url") or page.get("url"))
+        return [Block(p, original=p) for p in split_paragraphs(raw.text or "")], {}, []
+    page = metadata.page_metadata(html.parse_page(raw.html))
+    found, captions, removed = html.extract(raw.html, raw.meta.get("url") or page.get("url"))
     blocks = [Block(" ".join(text.split()), kind, original=text) for kind, text in found]
     blocks += [Block(c, "caption", original=c) for c in captions]
-    return blocks, page
+    return blocks, page, [Removal(reason, text) for reason, text in removed]
 
 
 def clean(raw: RawArticle) -> Article:
     """The article a raw source holds, with boilerplate removed and every removal recorded."""
     meta = raw.meta
-    blocks, page = _blocks(raw)
-    draft = Draft(title=" ".join((meta.get("title") or page.get("title") or "").split()), blocks=tuple(blocks))
+    blocks, page, removed = _blocks(raw)
+    draft = Draft(title=" ".join((meta.get("title") or page.get("title") or "").split()), blocks=tuple(blocks),
+                  removed=tuple(removed))
     for stage in STAGES:
         draft = stage(draft)
     return Article(

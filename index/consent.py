@@ -6,7 +6,10 @@ you agree", "this website uses cookies", "withdraw your consent"). One
 paragraph that does both is a notice on its own (*strong*); a paragraph that
 names tracking with only one such signal, or a short heading ("Strictly
 Necessary Cookies"), is removed only as part of a banner, i.e. next to a
-notice. Quoted or reported speech about cookies is news and stays.
+notice. Quoted or reported speech about cookies is news and stays; a word in
+quote marks (a site writing "cookies") is not speech.
+
+Every signal is a table of words per language in ``index/rules.py``.
 """
 from __future__ import annotations
 
@@ -19,6 +22,13 @@ def _signals(text: str) -> int:
             + bool(rules.SITE_SELF.search(text)))
 
 
+def is_reported_speech(text: str) -> bool:
+    """Does the text report what someone said: a verb of saying, or a quotation of several words?"""
+    if rules.SPEECH_VERB.search(text):
+        return True
+    return any(len(quoted.split()) >= rules.QUOTED_SPEECH_MIN_WORDS for quoted in rules.QUOTED_SPAN.findall(text))
+
+
 def _is_heading(text: str) -> bool:
     return (len(text.split()) <= rules.CONSENT_HEADING_MAX_WORDS
             and not rules.ends_sentence(text))
@@ -29,9 +39,13 @@ def find_notices(texts: list[str]) -> set[int]:
     strong, weak = set(), set()
     for i, text in enumerate(texts):
         lower = text.lower()
-        if not any(hint in lower for hint in rules.TRACKING_HINTS):
+        hints = rules.ASCII_TRACKING_HINTS if lower.isascii() else rules.TRACKING_HINTS
+        if not any(hint in lower for hint in hints):
             continue
-        if not rules.TRACKING.search(text) or rules.REPORTED_SPEECH.search(text):
+        terms = rules.TRACKING.findall(text)
+        if not terms or is_reported_speech(text):
+            continue
+        if all(rules.ORDINARY_TRACKING.match(term) for term in terms) and not rules.SITE_SELF.search(text):
             continue
         signals = _signals(text)
         if signals >= 2:

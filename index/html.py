@@ -3,9 +3,11 @@
 Structural pruning finds the article among the navigation, consent banners,
 share widgets and related links. trafilatura (when installed) does it best,
 so it goes first; Lede's own rules (``rules.PRUNE_*``, beautifulsoup4) are
-the fallback and also collect captions (``<figcaption>``, ``<img alt>``).
-The blocks then go through the same text stages as plain-text dumps, which
-catch what structure cannot: repeated captions, consent wording, promo lines.
+the fallback. ``index/locate.py`` then finds where the extracted text sits in
+the page, to keep the captions of the article's own photos (``<figcaption>``,
+``<img alt>``) and to recover a standfirst the extractor dropped. The blocks
+then go through the same text stages as plain-text dumps, which catch what
+structure cannot: repeated captions, consent wording, promo lines.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import warnings
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, SoupStrainer, Tag, XMLParsedAsHTMLWarning
 
-from . import rules
+from . import locate, rules
 
 #: trafilatura XML element → paragraph kind hint ("" = decided by the text stages).
 _TRAFILATURA_KINDS = {"p": "", "head": "subhead", "item": "list", "cell": "cell", "quote": "", "code": ""}
@@ -44,17 +46,37 @@ def _lines(text: str) -> list[str]:
     return [" ".join(line.split()) for line in text.split("\n") if line.strip()]
 
 
-def trafilatura_blocks(html: str, url: str | None = None) -> list[tuple[str, str]] | None:
-    """Main-content blocks found by trafilatura, or None when it is not installed or finds nothing."""
+def load_tree(html: str):
+    """The page as an lxml tree, or None: trafilatura's loader (it repairs encodings and broken markup),
+    else lxml's own parser, else (neither installed) None."""
+    try:
+        from trafilatura.utils import load_html
+    except ImportError:
+        try:
+            from lxml import etree, html as lxml_html
+        except ImportError:
+            return None
+        try:
+            return lxml_html.document_fromstring(html)
+        except (etree.ParserError, ValueError):
+            return None
+    return load_html(html)
+
+
+def trafilatura_blocks(tree, url: str | None = None) -> list[tuple[str, str]] | None:
+    """Main-content blocks found by trafilatura in ``load_tree(html)``, or None when it is not installed
+    or finds nothing."""
     try:
         from trafilatura import bare_extraction
     except ImportError:
         return None
+
     # trafilatura's default mode, measured with bench/extraction.py (181 pages, Lede's stages on top,
     # word F1): default 0.963, favor_recall 0.962, favor_precision 0.967 but recall 0.973 vs 0.981 and
     # ~35% more CPU. A search index cannot find a paragraph it dropped, so recall wins the tie.
+    # (trafilatura copies the tree it is given: ``tree`` stays whole for index/locate.py.)
     try:
-        doc = bare_extraction(html, url=url or None, include_comments=False, include_tables=True,
+        doc = bare_extraction(tree, url=url or None, include_comments=False, include_tables=True,
                               with_metadata=False)
     except (ValueError, TypeError, AttributeError):  # trafilatura raises these on pathological markup
         return None
@@ -126,34 +148,33 @@ def soup_blocks(soup: BeautifulSoup) -> list[tuple[str, str]]:
     return blocks
 
 
-def captions(soup: BeautifulSoup) -> list[str]:
-    """Photo captions: each figure's ``<figcaption>``, else its image's alt text (if long enough)."""
-    found = []
-    for figure in soup.find_all("figure"):
-        caption = figure.find("figcaption")
-        text = " ".join(caption.get_text(" ").split()) if caption else ""
-        if not text:
-            img = figure.find("img")
-            alt = " ".join((img.get("alt") or "").split()) if img else ""
-            text = alt if len(alt.split()) >= rules.ALT_MIN_WORDS else ""
-        if text and text not in found:
-            found.append(text)
-    return found
-
-
-#: One cheap parse serves metadata and captions: only these tags are built
+#: One cheap parse serves metadata: only these tags are built
 #: (a full BeautifulSoup parse costs more than trafilatura's whole extraction).
-PAGE_TAGS = SoupStrainer(["meta", "title", "script", "link", "figure"])
+PAGE_TAGS = SoupStrainer(["meta", "title", "script", "link"])
 
 
 def parse_page(html: str) -> BeautifulSoup:
-    """The page's metadata tags and figures, parsed with BeautifulSoup."""
+    """The page's metadata tags, parsed with BeautifulSoup."""
     return make_soup(html, PAGE_TAGS)
 
 
-def extract(html: str, page: BeautifulSoup, url: str | None = None) -> tuple[list[tuple[str, str]], list[str]]:
-    """(main-text blocks as (kind hint, text), photo captions) of a page; ``page`` is ``parse_page(html)``."""
-    blocks = trafilatura_blocks(html, url)
+def extract(html: str, url: str | None = None) -> tuple[list[tuple[str, str]], list[str], list[tuple[str, str]]]:
+    """(main-text blocks as (kind hint, text), captions of the article's own photos, removals as (reason, text)).
+
+    A standfirst the page marks but the extractor dropped is put back as the first block; lists of links
+    at the edge of the text (``rules.PROMO``) and the captions of other images (``rules.OTHER_IMAGE``)
+    are removed, with their reason.
+    """
+    tree = load_tree(html)
+    blocks = trafilatura_blocks(tree, url) if tree is not None else None
     if blocks is None:
         blocks = soup_blocks(make_soup(html))
-    return blocks, captions(page)
+    if tree is None:
+        return blocks, [], []
+    place = locate.Place(tree, [text for _, text in blocks])
+    links = place.link_lists([text for _, text in blocks])
+    removed = [(rules.PROMO, text) for n, (_, text) in enumerate(blocks) if n in links]
+    blocks = [block for n, block in enumerate(blocks) if n not in links]
+    lead = place.standfirst()
+    own, other = place.captions()
+    return ([("", lead)] if lead else []) + blocks, own, removed + [(rules.OTHER_IMAGE, text) for text in other]
