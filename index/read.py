@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".txt.gz", ".html.gz", ".htm.gz", ".jsonl.gz")
+SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".txt.gz", ".html.gz", ".htm.gz", ".jsonl.gz", ".warc", ".warc.gz")
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
 MANIFEST = "manifest.json"
 FEED_FIELDS = ("id", "url", "outlet", "section", "title", "published", "byline")
+#: File names (before the first dot, any case) that describe a collection rather than report news.
+NOT_ARTICLES = frozenset({"readme", "license", "licence", "copying", "changelog", "notice", "authors"})
 
 
 #: The largest single article Lede reads, in bytes (a file, or one feed line). The
@@ -150,6 +152,14 @@ def load_manifest(directory: Path) -> dict:
 def read_source(root: Path, path: Path) -> Iterator[RawArticle | ReadError]:
     """The raw articles in one file; problems are yielded as ReadError, never raised."""
     name = path.name.lower()
+    if name.split(".")[0] in NOT_ARTICLES:
+        yield ReadError(str(path), "not an article: a README or licence file")
+        return
+    if name.endswith((".warc", ".warc.gz")):
+        from .warc import read_warc  # warc.py builds on this module's decoding: imported here, not above
+
+        yield from read_warc(path)
+        return
     is_feed = name.endswith((".jsonl", ".jsonl.gz"))
     try:
         if not is_feed and not name.endswith(".gz") and path.stat().st_size > MAX_ARTICLE_BYTES:
