@@ -58,7 +58,7 @@ def cmd_rebuild(args) -> int:
     except (sourcefile.SourcesFileError, NoRecordedSources, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if not args.quiet:
+    if not args.quiet and not args.source:  # say where the sources came from when nobody named them
         print(f"rebuild: sources from {origin}", file=sys.stderr)
     try:
         summary = build.rebuild(sources, args.index_dir, full=args.full, jobs=args.jobs, progress=progress,

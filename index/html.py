@@ -143,7 +143,7 @@ def captions(soup: BeautifulSoup) -> list[str]:
 
 #: One cheap parse serves metadata and captions: only these tags are built
 #: (a full BeautifulSoup parse costs more than trafilatura's whole extraction).
-PAGE_TAGS = SoupStrainer(["meta", "title", "script", "link", "figure"])
+PAGE_TAGS = SoupStrainer(["meta", "title", "script", "link", "figure", "time"])  # time: a date for metadata.py
 
 
 def parse_page(html: str) -> BeautifulSoup:

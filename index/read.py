@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+import ftfy
+
 SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".txt.gz", ".html.gz", ".htm.gz", ".jsonl.gz", ".warc", ".warc.gz")
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
 MANIFEST = "manifest.json"
@@ -86,12 +88,13 @@ def decode(data: bytes, declared: str | None = None) -> str:
     UTF-8 goes before the declared charset because pages often declare one
     thing and send UTF-8. cp1252 is tried before Latin-1 because scraped
     "Latin-1" is almost always Windows text with curly quotes; Latin-1 maps
-    every byte, so it always succeeds.
+    every byte, so it always succeeds. Mojibake already in the text (UTF-8
+    once read as Windows-1252: "â€™") is repaired.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(encoding)
+                return repair(data.decode(encoding))
             except UnicodeDecodeError:
                 break
     candidates = ["utf-8", declared, "cp1252"]
@@ -99,10 +102,27 @@ def decode(data: bytes, declared: str | None = None) -> str:
         if not encoding:
             continue
         try:
-            return data.decode(encoding)
+            return repair(data.decode(encoding))
         except (UnicodeDecodeError, LookupError):
             pass
-    return data.decode("latin-1")
+    return repair(data.decode("latin-1"))
+
+
+#: The marks of mojibake: UTF-8 read as Windows-1252 or Latin-1 ("â€™", "Ã©"). A cheap C-speed
+#: test first; ftfy (slow on long text) runs only where it matches.
+_MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e"
+                       "\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030"
+                       "\u2039\u203a\u20ac\u2122]")
+_FTFY = ftfy.TextFixerConfig(unescape_html=False, remove_terminal_escapes=False, fix_latin_ligatures=False,
+                             fix_character_width=False, uncurl_quotes=False, fix_line_breaks=False,
+                             remove_control_chars=False, normalization=None, explain=False)
+
+
+def repair(text: str) -> str:
+    """``text`` with mojibake repaired ("Mexicoâ€™s" → "Mexico’s"); anything else left as it is."""
+    if not text or not _MOJIBAKE.search(text):
+        return text
+    return ftfy.fix_text(text, _FTFY)
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -224,12 +244,14 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _valid_unicode(value):
-    """Strings with lone surrogates (JSON allows "\\ud800") repaired to U+FFFD, so they can be encoded."""
+    """Strings with lone surrogates (JSON allows "\\ud800") repaired to U+FFFD, so they can be encoded,
+    and mojibake repaired."""
     if isinstance(value, str):
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
-            return _SURROGATE.sub("\ufffd", value)
+            value = _SURROGATE.sub("\ufffd", value)
+        return repair(value)
     return value
 
 

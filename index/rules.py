@@ -20,6 +20,7 @@ CREDIT = "credit"          # a line that is only a photo credit (moved to Articl
 TITLE = "title"            # the headline repeated in the body
 BYLINE_REASON = "byline"   # a "By Jane Doe" line (moved to Article.byline)
 EMPTY = "empty"            # nothing left once markers and credits were stripped
+DATE = "date"              # a stated publication date that cannot be true (future, before 1800): see metadata.py
 
 # --- paragraph shape ---------------------------------------------------------
 #: A block whose lines are all at most this long (characters) is hard-wrapped

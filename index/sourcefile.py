@@ -96,8 +96,11 @@ def load(path: Path) -> tuple[list[Source], dict]:
         for key in OVERRIDES:
             if key in entry and (not isinstance(entry[key], str) or not entry[key].strip()):
                 raise SourcesFileError(f"{where}: {key} must be a non-empty string")
-        sources.append(source_of(entry["location"], Path(path).parent,
-                                 **{k: entry[k].strip() for k in OVERRIDES if k in entry}))
+        try:
+            sources.append(source_of(entry["location"], Path(path).parent,
+                                     **{k: entry[k].strip() for k in OVERRIDES if k in entry}))
+        except SourcesFileError as exc:
+            raise SourcesFileError(f"{where}: {exc}") from None
     fetch = data.get("fetch", {})
     if not isinstance(fetch, dict):
         raise SourcesFileError(f"{path}: [fetch] must be a table")
