@@ -156,6 +156,8 @@ class Fetcher:
         seen = [url]
         current = url
         for _ in range(self.settings.max_redirects + 1):
+            if urlsplit(current).scheme not in ("http", "https"):
+                raise FetchError(current, "only http and https URLs are fetched")
             origin = _origin(current)
             host = self._host(origin)
             self._check_robots(current, origin, host)
@@ -208,8 +210,6 @@ class Fetcher:
 
     def _send(self, url: str, host: _Host, etag, last_modified, retries: int | None = None) -> Response | str:
         """One URL, retried on 429/5xx/network errors; a Response, or the Location of a redirect."""
-        if urlsplit(url).scheme not in ("http", "https"):
-            raise FetchError(url, "only http and https URLs are fetched")
         headers = {}
         if etag:
             headers["If-None-Match"] = etag

@@ -2,7 +2,7 @@
 
 Files under the served folder get Last-Modified (http.server's own) and an
 ETag, and both validators are honoured with 304. Routes that misbehave on
-purpose: ``/e500`` (500), ``/e429`` (429 with ``Retry-After: 0``), ``/slow``
+purpose: ``/e500`` (500), ``/e429`` (429 with ``Retry-After: 0``; ``/e429-long`` asks for an hour), ``/slow``
 (answers after ``SLOW_S``), ``/loop-a`` ↔ ``/loop-b`` (a redirect loop),
 ``/moved`` (a redirect to ``/moved-to.html``). Every request is logged with
 its conditional headers.
@@ -50,9 +50,9 @@ class _Handler(SimpleHTTPRequestHandler):
         route = self.path.split("?")[0]
         if route == "/e500":
             return self.send_error(500)
-        if route == "/e429":
+        if route in ("/e429", "/e429-long"):
             self.send_response(429)
-            self.send_header("Retry-After", "0")
+            self.send_header("Retry-After", "0" if route == "/e429" else "3600")
             self.send_header("Content-Length", "0")
             return self.end_headers()
         if route == "/slow":
