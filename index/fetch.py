@@ -5,7 +5,9 @@ variables or the sources file's ``[fetch]`` table):
 
 - robots.txt is obeyed for every URL, redirects included (RFC 9309: a missing
   robots.txt allows everything, an unreachable one disallows everything); its
-  ``Crawl-delay`` lengthens the per-host delay;
+  ``Crawl-delay`` lengthens the per-host delay; an answer is kept (in the
+  cache beside the index) and used for up to 24 hours, then asked for again
+  conditionally;
 - one request at a time per host, ``delay`` seconds apart, and at most
   ``concurrency`` hosts at once;
 - a User-Agent naming Lede and the operator's contact address;
@@ -35,6 +37,8 @@ from .read import MAX_ARTICLE_BYTES
 
 AGENT = "Lede"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+#: Seconds a robots.txt answer is used before it is asked for again (RFC 9309 2.4: at most 24 hours).
+ROBOTS_TTL = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -184,24 +188,25 @@ class Fetcher:
         """The parsed robots.txt of ``origin`` (fetched conditionally against ``robots_cache``)."""
         parser = urllib.robotparser.RobotFileParser(origin + "/robots.txt")
         held = self.robots_cache.get(origin, {})
-        try:
-            answer = self._send(origin + "/robots.txt", host, held.get("etag"), held.get("last_modified"),
-                                retries=1)
-        except FetchError as exc:
-            if exc.reason.startswith("HTTP 4"):
-                parser.allow_all = True  # RFC 9309 2.3.1.3: "unavailable" means no restriction
-                return parser
-            parser.disallow_all = True  # unreachable: assume complete disallow
-            return parser
-        if isinstance(answer, str):  # robots.txt redirected: follow it once, on the same host only
-            parser.allow_all = True
-            return parser
-        if answer.status == 304:
+        if held and time.time() - held.get("checked", 0) < ROBOTS_TTL:
             text = held.get("text", "")
         else:
-            text = answer.body.decode("utf-8", "replace")
-            self.robots_cache[origin] = {"etag": answer.header("etag"),
-                                         "last_modified": answer.header("last-modified"), "text": text}
+            try:
+                answer = self._send(origin + "/robots.txt", host, held.get("etag"), held.get("last_modified"),
+                                    retries=1)
+            except FetchError as exc:
+                if not exc.reason.startswith("HTTP 4"):
+                    parser.disallow_all = True  # unreachable: assume complete disallow, and ask again next time
+                    return parser
+                answer = None  # RFC 9309 2.3.1.3: "unavailable" (4xx) means no restriction
+            if answer is None or isinstance(answer, str):  # missing, or redirected elsewhere: no rules
+                text, validators = "", {}
+            elif answer.status == 304:
+                text, validators = held.get("text", ""), {k: held.get(k) for k in ("etag", "last_modified")}
+            else:
+                text = answer.body.decode("utf-8", "replace")
+                validators = {"etag": answer.header("etag"), "last_modified": answer.header("last-modified")}
+            self.robots_cache[origin] = {**validators, "text": text, "checked": time.time()}
         parser.parse(text.splitlines())
         crawl_delay = parser.crawl_delay(AGENT)
         if crawl_delay:

@@ -118,11 +118,33 @@ _FTFY = ftfy.TextFixerConfig(unescape_html=False, remove_terminal_escapes=False,
                              remove_control_chars=False, normalization=None, explain=False)
 
 
+#: Every mark of _MOJIBAKE starts with one of these (UTF-8 lead bytes read as Windows-1252);
+#: ``in`` finds them far faster than the regex scans a page.
+_LEADS = ("\u00e2", "\u00c3", "\u00c2", "\u00c5", "\u00ce", "\u00d0", "\u00d1")
+_RUN_ENDS = "\n<>"
+
+
 def repair(text: str) -> str:
-    """``text`` with mojibake repaired ("Mexicoâ€™s" → "Mexico’s"); anything else left as it is."""
-    if not text or not _MOJIBAKE.search(text):
+    """``text`` with mojibake repaired ("Mexicoâ€™s" → "Mexico’s"); anything else left as it is.
+
+    ftfy (about 0.5 ms per KB) sees only the runs of text, between newlines
+    and tags, that hold a mark of mojibake — not the whole page.
+    """
+    if not text or not any(lead in text for lead in _LEADS):
         return text
-    return ftfy.fix_text(text, _FTFY)
+    out, done = [], 0
+    for mark in _MOJIBAKE.finditer(text):
+        if mark.start() < done:
+            continue
+        start = max(done, max(text.rfind(c, 0, mark.start()) for c in _RUN_ENDS) + 1)
+        ends = [i for i in (text.find(c, mark.end()) for c in _RUN_ENDS) if i >= 0]
+        end = min(ends, default=len(text))
+        out += [text[done:start], ftfy.fix_text(text[start:end], _FTFY)]
+        done = end
+    if not out:
+        return text
+    out.append(text[done:])
+    return "".join(out)
 
 
 def declared_charset(data: bytes) -> str | None:
