@@ -9,7 +9,8 @@ a rollback or a change of the cleaner never needs the network.
 
 A refresh asks again, conditionally (ETag / Last-Modified), for the listing
 documents; pages already held are not asked for again (an article is fetched
-once), pages that failed before are retried, new ones fetched. The archive is
+once) and stay when the feed no longer lists them (feeds list only their
+latest items); pages that failed before are retried, new ones fetched. The archive is
 rewritten only when what it holds changed, so the rebuild's own change
 detection (sources.py: size and mtime) sees an unchanged source and makes no
 new generation. A URL listed by two sources is fetched once per refresh.
@@ -26,7 +27,7 @@ from pathlib import Path
 
 from . import listing
 from .fetch import Fetcher, FetchError, FetchSettings, Response
-from .warc import read_responses, url_id, write_archive
+from .warc import Kept, read_responses, url_id, write_archive
 
 CACHE = "fetched"
 ROBOTS = "robots.json"
@@ -114,16 +115,16 @@ class _Memo:
 
 def _refresh_one(url: str, path: Path, fetcher: Fetcher, pool, memo: _Memo) -> Fetched:
     report = Fetched(url, str(path), now())
-    old_responses, old_skipped = read_responses(path) if path.exists() else ([], [])
-    old = {r.requested: (r, date) for r, date in old_responses}
-    listings, entries, skipped = [], {}, []
+    old_kept, old_skipped = read_responses(path) if path.exists() else ([], [])
+    old = {k.page.requested: k for k in old_kept}
+    listings, entries, skipped = [], {}, []  # entries: article URL → what its listing says (or the page itself)
     queue = [(url, 0)]
     while queue:
         where, depth = queue.pop(0)
         held = old.get(where)
         validators = {}
         if held:
-            validators = {"etag": held[0].header("etag"), "last_modified": held[0].header("last-modified")}
+            validators = {"etag": held.page.header("etag"), "last_modified": held.page.header("last-modified")}
         try:
             answer = fetcher.get(where, **validators)
         except FetchError as exc:
@@ -132,11 +133,12 @@ def _refresh_one(url: str, path: Path, fetcher: Fetcher, pool, memo: _Memo) -> F
             if not held:
                 skipped.append((where, exc.reason))
                 continue
-            skipped.append((where, f"{exc.reason} (kept the copy fetched {held[1]})"))
-            answer = replace(held[0], status=304)  # the last good copy stands in
+            skipped.append((where, f"{exc.reason} (kept the copy fetched {held.date})"))
+            answer = replace(held.page, status=304)  # the last good copy stands in
         if where == url and not report.status:
             report.status = answer.status
-        page, date = (held if answer.status == 304 else (answer, now()))
+        kept = held if answer.status == 304 else Kept(answer, now())
+        page = kept.page
         kind = listing.kind_of(page.body, page.header("content-type") or "")
         if where == url:
             report.kind = kind
@@ -158,28 +160,32 @@ def _refresh_one(url: str, path: Path, fetcher: Fetcher, pool, memo: _Memo) -> F
         except listing.ListingError as exc:
             skipped.append((where, str(exc)))
             continue
-        listings.append((page, date))
+        listings.append(kept)
         for entry in found:
-            entries.setdefault(entry.url, None)
+            entries.setdefault(entry.url, entry.meta())
+    for held in old_kept:  # a feed lists only its latest items: what left it stays indexed, as it was listed
+        if held.page.requested not in entries and \
+                listing.kind_of(held.page.body, held.page.header("content-type") or "") == listing.HTML:
+            entries[held.page.requested] = held.entry
     articles = _articles(entries, old, fetcher, pool, memo, skipped)
     report.articles = len(articles)
     report.skipped = [list(s) for s in skipped]
-    responses = listings + articles
-    if not path.exists() or _signature(responses, skipped) != _signature(old_responses, old_skipped):
-        write_archive(path, responses, skipped)
+    kept_all = listings + articles
+    if not path.exists() or _signature(kept_all, skipped) != _signature(old_kept, old_skipped):
+        write_archive(path, kept_all, skipped)
         report.changed = True
     return report
 
 
-def _articles(entries: dict, old: dict, fetcher, pool, memo: _Memo, skipped: list) -> list:
+def _articles(entries: dict, old: dict, fetcher, pool, memo: _Memo, skipped: list) -> list[Kept]:
     """The article pages of a source: held ones kept, the rest fetched (concurrently, politely)."""
     out, wanted = [], []
-    for url, page in entries.items():
-        if isinstance(page, Response):  # the source URL itself is the article: just fetched
-            held = old.get(url)
-            out.append((page, held[1] if held and held[0].body == page.body else now()))
-        elif url in old:
-            out.append(old[url])
+    for url, entry in entries.items():
+        held = old.get(url)
+        if isinstance(entry, Response):  # the source URL itself is the article: just fetched
+            out.append(Kept(entry, held.date if held and held.page.body == entry.body else now()))
+        elif held:
+            out.append(Kept(held.page, held.date, entry))
         else:
             wanted.append(url)
     for url, result in zip(wanted, pool.map(lambda u: memo.get(fetcher, u), wanted)):
@@ -188,14 +194,14 @@ def _articles(entries: dict, old: dict, fetcher, pool, memo: _Memo, skipped: lis
         elif listing.kind_of(result.body, result.header("content-type") or "") != listing.HTML:
             skipped.append((url, f"not an HTML page ({result.header('content-type') or 'no content type'})"))
         else:
-            out.append((result, now()))
+            out.append(Kept(result, now(), entries[url]))
     return out
 
 
-def _signature(responses, skipped) -> list:
+def _signature(kept: list[Kept], skipped) -> list:
     """What an archive holds, without the fetch times: equal signatures, no rewrite."""
-    return [[r.requested, r.url, hashlib.blake2b(r.body, digest_size=16).hexdigest()] for r, _ in responses] + \
-        [list(s) for s in skipped]
+    return [[k.page.requested, k.page.url, hashlib.blake2b(k.page.body, digest_size=16).hexdigest(),
+             sorted(k.entry.items())] for k in kept] + [list(s) for s in skipped]
 
 
 def load_reports(index_dir: Path) -> dict[str, dict]:

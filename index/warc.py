@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
@@ -34,11 +36,22 @@ from .read import MAX_ARTICLE_BYTES, RawArticle, ReadError, declared_charset, de
 SUFFIXES = (".warc", ".warc.gz")
 SKIPPED_HEADER = "Lede-Skipped"
 REQUESTED_HEADER = "Lede-Requested-URI"
+ENTRY_HEADER = "Lede-Entry"  # JSON (ASCII): the title and date the page's feed or sitemap gave it
 #: Response headers not stored: the body is kept decoded, so its transfer framing no longer applies.
 #: What warcio raises on malformed input: beyond its own ArchiveLoadFailed, a garbled header
 #: surfaces as whatever its parsing trips on (e.g. AttributeError on a record without a URI).
 MALFORMED = (ArchiveLoadFailed, ValueError, OSError, EOFError, AttributeError, KeyError, IndexError, TypeError)
 _FRAMING = {"content-encoding", "transfer-encoding", "content-length", "connection", "keep-alive"}
+
+
+@dataclass(frozen=True)
+class Kept:
+    """One response of the fetch cache: the page (a fetch.Response), when it was fetched, and
+    what its feed or sitemap said of it (kept with it, so it outlives the feed's rotation)."""
+
+    page: object
+    date: str
+    entry: dict = field(default_factory=dict)
 
 
 def is_warc(path: Path) -> bool:
@@ -117,20 +130,32 @@ def _record(record, entries: dict, other: Counter) -> Iterator[RawArticle | Read
     charset = re.search(r"charset=([\w.:-]+)", content_type, re.I)
     html = decode(body, (charset.group(1) if charset else None) or declared_charset(body))
     requested = record.rec_headers.get_header(REQUESTED_HEADER) or uri
-    meta = {"url": uri, **entries.get(requested, entries.get(uri, {}))}
+    meta = {"url": uri, **entries.get(requested, entries.get(uri, {})), **_entry(record)}
     yield RawArticle(id=url_id(uri), source=uri, html=html, meta=meta)
 
 
-def write_archive(path: Path, responses, skipped) -> None:
-    """Write ``responses`` ((fetch.Response, WARC-Date) pairs) and ``skipped`` ((url, reason) pairs)
-    as one gzipped WARC at ``path``, atomically (a temporary file renamed over it)."""
+def _entry(record) -> dict:
+    try:
+        entry = json.loads(record.rec_headers.get_header(ENTRY_HEADER) or "{}")
+    except ValueError:
+        return {}
+    return {k: v for k, v in entry.items() if k in ("title", "published") and isinstance(v, str)} \
+        if isinstance(entry, dict) else {}
+
+
+def write_archive(path: Path, kept: list[Kept], skipped) -> None:
+    """Write the ``kept`` responses and the ``skipped`` (url, reason) pairs as one gzipped WARC
+    at ``path``, atomically (a temporary file renamed over it)."""
     temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     with open(temporary, "wb") as fh:
         writer = WARCWriter(fh, gzip=True, warc_version="WARC/1.1")
-        for response, date in responses:
+        for item in kept:
+            response = item.page
             headers = [(k, v) for k, v in response.headers if k.lower() not in _FRAMING]
             http = StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1")
-            warc_headers = {"WARC-Date": date} if date else {}
+            warc_headers = {"WARC-Date": item.date} if item.date else {}
+            if item.entry:
+                warc_headers[ENTRY_HEADER] = json.dumps(item.entry, sort_keys=True)
             if response.requested and response.requested != response.url:
                 warc_headers[REQUESTED_HEADER] = response.requested
             writer.write_record(writer.create_warc_record(
@@ -146,8 +171,7 @@ def write_archive(path: Path, responses, skipped) -> None:
 
 
 def read_responses(path: Path) -> tuple[list, list]:
-    """What a cache archive written by ``write_archive`` holds: its (fetch.Response, WARC-Date)
-    pairs and its (url, reason) skips."""
+    """What a cache archive written by ``write_archive`` holds: its Kept responses and its (url, reason) skips."""
     from .fetch import Response
 
     responses, skipped = [], []
@@ -160,7 +184,6 @@ def read_responses(path: Path) -> tuple[list, list]:
             if record.rec_type != "response" or record.http_headers is None:
                 continue
             requested = record.rec_headers.get_header(REQUESTED_HEADER) or uri
-            responses.append((Response(uri, 200, tuple(record.http_headers.headers),
-                                       record.content_stream().read(), requested),
-                              record.rec_headers.get_header("WARC-Date")))
+            page = Response(uri, 200, tuple(record.http_headers.headers), record.content_stream().read(), requested)
+            responses.append(Kept(page, record.rec_headers.get_header("WARC-Date"), _entry(record)))
     return responses, skipped

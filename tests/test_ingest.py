@@ -243,3 +243,18 @@ def test_refresh_report_names_conditional_requests(site, tmp_path):
     assert first.changed and first.articles == 3 and first.kind == "feed"
     # robots.txt is not asked for again within a day (RFC 9309); the feed is asked for conditionally.
     assert not second.changed and second.status == 304 and second.requests == second.conditional == 1
+
+
+def test_articles_that_leave_the_feed_stay_indexed(site, tmp_path):
+    root, _ = site
+    index_dir = tmp_path / "index"
+    with Server(root) as server:
+        u = server.url
+        (root / "rolling.xml").write_text(rss([(f"{u}/news/a0.html", "First", "Mon, 30 Dec 2019 10:00:00 GMT")]))
+        build.rebuild([f"{u}/rolling.xml"], index_dir, fetch=SETTINGS)
+        (root / "rolling.xml").write_text(rss([(f"{u}/news/a1.html", "Second", "Tue, 31 Dec 2019 10:00:00 GMT")]))
+        server.log.clear()
+        s = build.rebuild([f"{u}/rolling.xml"], index_dir, fetch=SETTINGS)
+    assert s.made_live and set(stored(index_dir)) == {url_id(f"{u}/news/a0.html"), url_id(f"{u}/news/a1.html")}
+    assert [r.path for r in server.log] == ["/rolling.xml", "/news/a1.html"], "the old page is not asked for again"
+    assert stored(index_dir)[url_id(f"{u}/news/a0.html")]["title"] == "First"
