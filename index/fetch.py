@@ -172,8 +172,7 @@ class Fetcher:
             if target in seen:
                 raise FetchError(url, f"redirect loop ({' → '.join(seen + [target])})")
             seen.append(target)
-            current = target
-            etag = last_modified = None  # validators belong to the URL they came from
+            current = target  # the validators held are the final page's: they go on to the target
         raise FetchError(url, f"more than {self.settings.max_redirects} redirects")
 
     def _check_robots(self, url: str, origin: str, host: _Host) -> None:

@@ -110,7 +110,7 @@ def headline_case(text: str) -> str:
 
 #: Sections are facets: "news", "NEWS" and " News " must be one value. Short all-caps words in a
 #: mixed-case section are acronyms and stay ("UK politics").
-ACRONYM_MAX = 3
+ACRONYM_MAX = 6
 SECTION_MAX_WORDS = 5
 
 
