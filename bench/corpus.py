@@ -34,7 +34,7 @@ DATA = ROOT.parent / "shared" / "data"
 OUT = ROOT / "bench" / "out"
 sys.path.insert(0, str(ROOT))
 
-from index.metadata import headline_case  # noqa: E402 — title case that keeps "Texaco's", not "Texaco'S"
+from index.metadata import headline_case, normal_section  # noqa: E402 — "Texaco's", not "Texaco'S"; sections as indexed
 
 BUZZFEED_OUTLETS = {
     "politico": "Politico", "cnn": "CNN", "right-wing-news": "Right Wing News",
@@ -64,7 +64,7 @@ def buzzfeed_section_and_date(url: str) -> tuple[str | None, str | None]:
     for part in parts[:-1]:  # the last segment is the story's slug
         if part.isdigit() or part.lower() in GENERIC_SEGMENTS:
             continue
-        return headline_case(part.replace("-", " ")), published
+        return normal_section(part.replace("-", " ")), published
     return None, published
 
 
@@ -110,7 +110,7 @@ def reuters(data: Path):
                     "title": headline_case(html.unescape((record.get("title") or "").strip())),
                     "text": html.unescape(reuters_paragraphs(record["body"]))}
             if record.get("topics"):
-                item["section"] = headline_case(record["topics"][0].replace("-", " "))
+                item["section"] = normal_section(record["topics"][0].replace("-", " "))
             try:
                 item["published"] = datetime.strptime(record["date"].split()[0], "%d-%b-%Y").date().isoformat()
             except (KeyError, ValueError, IndexError):
