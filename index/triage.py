@@ -1,7 +1,9 @@
 """Triage: pages that are not articles, told apart after cleaning, each with the reason it was skipped.
 
-Only web pages are judged (HTML files, fetched pages, WARC records): a text
-dump or a feed line is an article because its source says so. README and
+Only pages from the web are judged — fetched from a feed, sitemap or URL, or
+found in a WARC archive (their source is their URL): a crawl or a feed brings
+whatever a site links, unvetted. A file someone saved, a text dump or a feed
+line is an article because its source says so, however short. README and
 licence files are turned away earlier, by name (read.py).
 
 - almost no text: fewer than ``MIN_WORDS`` words kept (an empty shell, a
@@ -29,7 +31,7 @@ _ARTICLE_TYPE = re.compile(r"Article$|^BlogPosting$|^LiveBlogPosting$|^Report$")
 
 def not_an_article(raw: RawArticle, article: Article) -> str:
     """Why this cleaned page is not an article ("" when it is one)."""
-    if raw.html is None:
+    if raw.html is None or not raw.source.startswith(("http://", "https://")):
         return ""
     words = len(article.text().split())
     if words < MIN_WORDS:

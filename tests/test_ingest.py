@@ -258,3 +258,18 @@ def test_articles_that_leave_the_feed_stay_indexed(site, tmp_path):
     assert s.made_live and set(stored(index_dir)) == {url_id(f"{u}/news/a0.html"), url_id(f"{u}/news/a1.html")}
     assert [r.path for r in server.log] == ["/rolling.xml", "/news/a1.html"], "the old page is not asked for again"
     assert stored(index_dir)[url_id(f"{u}/news/a0.html")]["title"] == "First"
+
+
+def test_near_empty_and_listing_pages_from_the_web_are_skipped_with_a_reason(tmp_path):
+    body = "<p>" + " ".join(["The river rose overnight and the town's bridge was closed to traffic."] * 5) + "</p>"
+    listing = '<script type="application/ld+json">{"@type": "CollectionPage"}</script>'
+    pages = [("http://warc.example/story", f"<html><body><article>{body}</article></body></html>"),
+             ("http://warc.example/stub", "<html><body><article><p>Subscribe now.</p></article></body></html>"),
+             ("http://warc.example/front", f"<html><head>{listing}</head><body><article>{body}</article></body></html>")]
+    warc_file = tmp_path / "pages.warc.gz"
+    write_warc(warc_file, [(u, h.encode()) for u, h in pages], extra_records=False)
+    s = build.rebuild([warc_file], tmp_path / "ix")
+    reasons = dict(s.skipped)
+    assert "almost no text (2 words)" in reasons["http://warc.example/stub"]
+    assert "listing page (JSON-LD CollectionPage)" in reasons["http://warc.example/front"]
+    assert set(stored(tmp_path / "ix")) == {"warc.example-story"}
