@@ -123,6 +123,7 @@ class _Host:
     robots_lock: threading.Lock = field(default_factory=threading.Lock)  # held while robots.txt is read
     next_at: float = 0.0
     robots: urllib.robotparser.RobotFileParser | None = None
+    robots_problem: str = ""  # why robots.txt could not be read (then nothing is fetched from the host)
     delay: float = 0.0
 
 
@@ -180,6 +181,9 @@ class Fetcher:
             with host.robots_lock:
                 if host.robots is None:
                     host.robots = self._robots(origin, host)
+        if host.robots_problem:
+            raise FetchError(url, f"{origin}/robots.txt could not be read ({host.robots_problem}): "
+                                  "nothing is fetched from this host until it can")
         if not host.robots.can_fetch(AGENT, url):
             raise FetchError(url, f"disallowed by {origin}/robots.txt")
 
@@ -191,14 +195,14 @@ class Fetcher:
             text = held.get("text", "")
         else:
             try:
-                answer = self._send(origin + "/robots.txt", host, held.get("etag"), held.get("last_modified"),
-                                    retries=1)
+                answer = self._robots_answer(origin, host, held)
             except FetchError as exc:
                 if not exc.reason.startswith("HTTP 4"):
-                    parser.disallow_all = True  # unreachable: assume complete disallow, and ask again next time
+                    host.robots_problem = exc.reason  # unreachable: assume complete disallow (RFC 9309 2.3.1.4)
+                    parser.disallow_all = True
                     return parser
                 answer = None  # RFC 9309 2.3.1.3: "unavailable" (4xx) means no restriction
-            if answer is None or isinstance(answer, str):  # missing, or redirected elsewhere: no rules
+            if answer is None or isinstance(answer, str):  # missing, or redirected too often: no rules
                 text, validators = "", {}
             elif answer.status == 304:
                 text, validators = held.get("text", ""), {k: held.get(k) for k in ("etag", "last_modified")}
@@ -211,6 +215,19 @@ class Fetcher:
         if crawl_delay:
             host.delay = max(host.delay, min(float(crawl_delay), self.settings.max_wait))
         return parser
+
+    def _robots_answer(self, origin: str, host: _Host, held: dict) -> Response | str:
+        """robots.txt, following up to five redirects (RFC 9309 2.3.1.2), e.g. http → https."""
+        url = origin + "/robots.txt"
+        answer = self._send(url, host, held.get("etag"), held.get("last_modified"), retries=1)
+        for _ in range(5):
+            if not isinstance(answer, str):
+                break
+            url = urljoin(url, answer)
+            if urlsplit(url).scheme not in ("http", "https"):
+                break
+            answer = self._send(url, self._host(_origin(url)), None, None, retries=1)
+        return answer
 
     def _send(self, url: str, host: _Host, etag, last_modified, retries: int | None = None) -> Response | str:
         """One URL, retried on 429/5xx/network errors; a Response, or the Location of a redirect."""

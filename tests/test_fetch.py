@@ -91,3 +91,28 @@ def test_settings_come_from_the_sources_file_then_the_environment():
     assert "Lede" in settings.user_agent and "b@example.org" in settings.user_agent
     with pytest.raises(ValueError, match="unknown fetch setting 'colour'"):
         FetchSettings.from_env({"colour": "red"}, environ={})
+
+
+def test_an_unreachable_robots_txt_stops_fetching_from_the_host_with_the_reason(served):
+    root, server = served
+    (root / "robots.status").write_text("503")
+    with Fetcher(QUICK) as fetcher, pytest.raises(FetchError, match="robots.txt could not be read .*503"):
+        fetcher.get(f"{server.url}/p0.html")
+    assert [r.path for r in server.log] == ["/robots.txt", "/robots.txt"], "retried once, no page requested"
+
+
+def test_a_missing_robots_txt_allows_everything(served):
+    root, server = served
+    (root / "robots.status").write_text("404")
+    with Fetcher(QUICK) as fetcher:
+        assert fetcher.get(f"{server.url}/p0.html").status == 200
+
+
+def test_robots_txt_behind_a_redirect_is_followed(served):
+    root, server = served
+    (root / "rules.txt").write_text("User-agent: *\nDisallow: /p2.html\n")
+    (root / "robots.redirect").write_text("/rules.txt")
+    with Fetcher(QUICK) as fetcher:
+        assert fetcher.get(f"{server.url}/p1.html").status == 200
+        with pytest.raises(FetchError, match="disallowed"):
+            fetcher.get(f"{server.url}/p2.html")

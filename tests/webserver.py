@@ -4,7 +4,8 @@ Files under the served folder get Last-Modified (http.server's own) and an
 ETag, and both validators are honoured with 304. Routes that misbehave on
 purpose: ``/e500`` (500), ``/e429`` (429 with ``Retry-After: 0``; ``/e429-long`` asks for an hour), ``/slow``
 (answers after ``SLOW_S``), ``/loop-a`` ↔ ``/loop-b`` (a redirect loop),
-``/moved`` (a redirect to ``/moved-to.html``). Every request is logged with
+``/moved`` (a redirect to ``/moved-to.html``); ``/robots.txt`` answers with the
+status in a ``robots.status`` file, or redirects to the path in ``robots.redirect``. Every request is logged with
 its conditional headers.
 """
 from __future__ import annotations
@@ -58,7 +59,12 @@ class _Handler(SimpleHTTPRequestHandler):
         if route == "/slow":
             time.sleep(SLOW_S)
             return self.send_error(404)
+        folder = Path(self.directory)
+        if route == "/robots.txt" and (folder / "robots.status").exists():
+            return self.send_error(int((folder / "robots.status").read_text()))
         redirects = {"/loop-a": "/loop-b", "/loop-b": "/loop-a", "/moved": "/moved-to.html"}
+        if (folder / "robots.redirect").exists():
+            redirects["/robots.txt"] = (folder / "robots.redirect").read_text()
         if route in redirects:
             self.send_response(302)
             self.send_header("Location", redirects[route])
