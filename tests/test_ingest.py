@@ -273,3 +273,16 @@ def test_near_empty_and_listing_pages_from_the_web_are_skipped_with_a_reason(tmp
     assert "almost no text (2 words)" in reasons["http://warc.example/stub"]
     assert "listing page (JSON-LD CollectionPage)" in reasons["http://warc.example/front"]
     assert set(stored(tmp_path / "ix")) == {"warc.example-story"}
+
+
+def test_a_url_source_takes_its_overrides_from_the_sources_file(site, tmp_path):
+    root, _ = site
+    index_dir = tmp_path / "index"
+    with Server(root) as server:
+        layout(server.url, root)
+        source = f"{server.url}/atom.xml"
+        build.rebuild([Source(source, outlet="The Wire", section="world")], index_dir, fetch=SETTINGS)
+        docs = stored(index_dir)
+        assert {(d["outlet"], d["section"]) for d in docs.values()} == {("The Wire", "World")}
+        renamed = build.rebuild([Source(source, outlet="The Other Wire")], index_dir, fetch=SETTINGS)
+    assert renamed.made_live and {d["outlet"] for d in stored(index_dir).values()} == {"The Other Wire"}
