@@ -33,7 +33,6 @@ from warcio.warcwriter import WARCWriter
 from . import listing
 from .read import MAX_ARTICLE_BYTES, RawArticle, ReadError, declared_charset, decode
 
-SUFFIXES = (".warc", ".warc.gz")
 SKIPPED_HEADER = "Lede-Skipped"
 REQUESTED_HEADER = "Lede-Requested-URI"
 ENTRY_HEADER = "Lede-Entry"  # JSON (ASCII): the title and date the page's feed or sitemap gave it
@@ -52,10 +51,6 @@ class Kept:
     page: object
     date: str
     entry: dict = field(default_factory=dict)
-
-
-def is_warc(path: Path) -> bool:
-    return path.name.lower().endswith(SUFFIXES)
 
 
 def url_id(url: str) -> str:
