@@ -38,9 +38,11 @@ class Entry:
     url: str
     title: str = ""
     published: str = ""  # ISO 8601, UTC when the listing gave a zone
+    language: str = ""  # as the feed or news sitemap states it
 
     def meta(self) -> dict:
-        return {k: v for k, v in (("title", self.title), ("published", self.published)) if v}
+        return {k: v for k, v in (("title", self.title), ("published", self.published),
+                                  ("language", self.language)) if v}
 
 
 def kind_of(body: bytes, content_type: str = "") -> str:
@@ -70,7 +72,8 @@ def feed_entries(body: bytes, base: str) -> list[Entry]:
         stamp = item.get("published_parsed") or item.get("updated_parsed")
         published = (dt.datetime.fromtimestamp(calendar.timegm(stamp), dt.timezone.utc).isoformat()
                      if stamp else "")
-        out.append(Entry(link.split("#")[0], " ".join((item.get("title") or "").split()), published))
+        out.append(Entry(link.split("#")[0], " ".join((item.get("title") or "").split()), published,
+                         item.get("language") or parsed.feed.get("language") or ""))
     if not out:
         problem = parsed.get("bozo_exception")
         raise ListingError(f"malformed feed: {problem}" if problem else "feed lists no items with http(s) links")
@@ -95,7 +98,8 @@ def sitemap_entries(body: bytes) -> list[Entry]:
             continue
         title = url.findtext(f"{_NEWS}news/{_NEWS}title") or ""
         published = url.findtext(f"{_NEWS}news/{_NEWS}publication_date") or ""
-        out.append(Entry(loc, " ".join(title.split()), published.strip()))
+        language = url.findtext(f"{_NEWS}news/{_NEWS}publication/{_NEWS}language") or ""
+        out.append(Entry(loc, " ".join(title.split()), published.strip(), language.strip()))
         if len(out) >= MAX_ENTRIES:
             break
     return out

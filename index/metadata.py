@@ -129,6 +129,14 @@ def normal_section(value) -> str | None:
     return " ".join(words)
 
 
+def normal_language(value) -> str:
+    """An ISO 639-1 code from a language tag ("en-GB", "en_US", "EN" → "en"); "" when it is not one."""
+    if not isinstance(value, str):
+        return ""
+    code = re.split(r"[-_]", value.strip(), maxsplit=1)[0].lower()
+    return code if re.fullmatch(r"[a-z]{2}", code) else ""
+
+
 def usable_outlet(value) -> str | None:
     """An outlet name, or None for what is not one: a "@handle", a pipe-joined list, a URL."""
     if not isinstance(value, str):
@@ -170,6 +178,7 @@ def settle(meta: dict, page: dict, *, title: str, outlet: str, byline: str) -> t
         "outlet": next((o for o in map(usable_outlet, outlets) if o), UNKNOWN),
         "section": normal_section(meta.get("section")) or page.get("section") or UNKNOWN,
         "published": published,
+        "language": normal_language(meta.get("language")) or page.get("language", ""),
         "url": url,
         "byline": repair(meta.get("byline") or page.get("byline") or byline or ""),
     }, dropped
@@ -258,12 +267,14 @@ def page_metadata(soup: BeautifulSoup) -> dict:
     # Dates are gathered in that order of trust; ``settle`` takes the first plausible one.
     dates = [meta.get("article:published_time")]
     put("outlet", usable_outlet(meta.get("og:site_name")))
+    put("language", normal_language(meta.get("og:locale") or meta.get("content-language") or meta.get("language")))
     put("section", normal_section(meta.get("article:section")))
     for node in _json_ld_articles(soup):
         put("outlet", usable_outlet(_name(node.get("publisher"))))
         section = node.get("articleSection")
         put("section", normal_section(section[0] if isinstance(section, list) and section else section))
         dates.append(node.get("datePublished"))
+        put("language", normal_language(node.get("inLanguage")))
         put("byline", _name(node.get("author")))
         put("title", node.get("headline"))
         put("url", node.get("url") if isinstance(node.get("url"), str) else None)

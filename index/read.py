@@ -20,7 +20,7 @@ import ftfy
 SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".txt.gz", ".html.gz", ".htm.gz", ".jsonl.gz", ".warc", ".warc.gz")
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
 MANIFEST = "manifest.json"
-FEED_FIELDS = ("id", "url", "outlet", "section", "title", "published", "byline")
+FEED_FIELDS = ("id", "url", "outlet", "section", "title", "published", "byline", "language")
 #: File names (before the first dot, any case) that describe a collection rather than report news.
 NOT_ARTICLES = frozenset({"readme", "license", "licence", "copying", "changelog", "notice", "authors"})
 

@@ -134,7 +134,7 @@ def _entry(record) -> dict:
         entry = json.loads(record.rec_headers.get_header(ENTRY_HEADER) or "{}")
     except ValueError:
         return {}
-    return {k: v for k, v in entry.items() if k in ("title", "published") and isinstance(v, str)} \
+    return {k: v for k, v in entry.items() if k in ("title", "published", "language") and isinstance(v, str)} \
         if isinstance(entry, dict) else {}
 
 

@@ -141,6 +141,7 @@ def test_one_rebuild_over_feeds_sitemaps_an_article_and_a_warc(site, tmp_path):
     index_dir = tmp_path / "index"
     with Server(root) as server:
         expected = layout(server.url, root)
+        news = [u for u in expected if "/a3." in u or "/seed2." in u]
         single = f"{server.url}/news/a4.html"
         sources = [f"{server.url}/rss.xml", f"{server.url}/atom.xml", f"{server.url}/sitemap-index.xml",
                    single, str(warc_file)]
@@ -152,6 +153,8 @@ def test_one_rebuild_over_feeds_sitemaps_an_article_and_a_warc(site, tmp_path):
         for u, (title, _, day) in expected.items():
             assert docs[url_id(u)]["title"] == title, u
             assert docs[url_id(u)]["published"].date().isoformat() == day, u
+        languages = {u: json.loads(docs[url_id(u)]["article"])["language"] for u in news}
+        assert set(languages.values()) == {"en"}, "the news sitemap's news:language"
         skipped = dict(first.skipped)
         assert "robots.txt" in skipped[f"{server.url}/private/p.html"]
         assert not any(r.path.startswith("/private/") for r in first_log), "a disallowed page is never requested"

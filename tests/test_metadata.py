@@ -82,3 +82,11 @@ def test_outlets_are_names_never_handles_or_lists():
     assert clean(RawArticle("a", "a.html", html=page(good))).outlet == "The Daily Example"
     assert clean(RawArticle("a", "a.html", html=page(good), meta={"outlet": "From The Sources File"})).outlet \
         == "From The Sources File"
+
+
+def test_language_from_the_sources_file_or_the_page():
+    head = '<meta property="og:locale" content="en_GB">'
+    assert clean(RawArticle("a", "a.html", html=page(head))).language == "en"
+    assert clean(RawArticle("a", "a.html", html=page(head), meta={"language": "fr-FR"})).language == "fr"
+    assert clean(RawArticle("a", "a.html", html=page(""))).language == ""
+    assert metadata.normal_language("english") == ""
