@@ -98,7 +98,7 @@ def rebuild(sources: list, index_dir: Path, *, full: bool = False, jobs: int | N
         why = _why_full(full, live, old, fingerprint)
         base = None if why else old
         if old is not None and not allow_removal:
-            _refuse_mass_removal(roots, old)
+            _refuse_mass_removal(roots, old, index_dir)
         todo = plan(found, base, overrides.digest)
         if base is not None and todo.nothing_changed:
             summary = unchanged_summary(base, live.name, len(found))
@@ -121,7 +121,7 @@ def rebuild(sources: list, index_dir: Path, *, full: bool = False, jobs: int | N
 REMOVAL_GUARD = 0.5
 
 
-def _refuse_mass_removal(roots: list[Path], old: Inventory) -> None:
+def _refuse_mass_removal(roots: list[Path], old: Inventory, index_dir: Path) -> None:
     """BuildFailed when the sources given no longer include the sources of most live articles.
 
     Files deleted from a source that is still given are not counted: removing
@@ -133,7 +133,8 @@ def _refuse_mass_removal(roots: list[Path], old: Inventory) -> None:
             if not any(path == g or path.startswith(g.rstrip("/") + "/") for g in given)}
     removed = sum(lost.values())
     if total and removed > REMOVAL_GUARD * total:
-        gone = sorted({os.path.dirname(p) for p in lost})
+        urls = {os.path.abspath(r["archive"]): url for url, r in ingest.load_reports(index_dir).items()}
+        gone = sorted({urls.get(p) or os.path.dirname(p) for p in lost})
         raise BuildFailed(f"this rebuild would remove {removed} of the {total} live articles: their sources "
                           f"({', '.join(gone[:3])}{' …' if len(gone) > 3 else ''}) are not among the sources "
                           "given — the live index is unchanged; check --source (or the sources file), "

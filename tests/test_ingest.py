@@ -289,3 +289,14 @@ def test_a_url_source_takes_its_overrides_from_the_sources_file(site, tmp_path):
         assert {(d["outlet"], d["section"]) for d in docs.values()} == {("The Wire", "World")}
         renamed = build.rebuild([Source(source, outlet="The Other Wire")], index_dir, fetch=SETTINGS)
     assert renamed.made_live and {d["outlet"] for d in stored(index_dir).values()} == {"The Other Wire"}
+
+
+def test_dropping_a_url_source_that_holds_most_of_the_index_needs_allow_removal(site, tmp_path):
+    root, _ = site
+    index_dir = tmp_path / "index"
+    with Server(root) as server:
+        layout(server.url, root)
+        build.rebuild([f"{server.url}/rss.xml"], index_dir, fetch=SETTINGS)
+        with pytest.raises(build.BuildFailed, match=f"remove 3 of the 3 live articles: their sources \\({server.url}/rss.xml\\)"):
+            build.rebuild([f"{server.url}/atom.xml"], index_dir, fetch=SETTINGS)
+        assert build.rebuild([f"{server.url}/atom.xml"], index_dir, fetch=SETTINGS, allow_removal=True).made_live
