@@ -32,6 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
 OUT = ROOT / "bench" / "out"
+sys.path.insert(0, str(ROOT))
+
+from index.metadata import headline_case, normal_section  # noqa: E402 — "Texaco's", not "Texaco'S"; sections as indexed
 
 BUZZFEED_OUTLETS = {
     "politico": "Politico", "cnn": "CNN", "right-wing-news": "Right Wing News",
@@ -61,7 +64,7 @@ def buzzfeed_section_and_date(url: str) -> tuple[str | None, str | None]:
     for part in parts[:-1]:  # the last segment is the story's slug
         if part.isdigit() or part.lower() in GENERIC_SEGMENTS:
             continue
-        return part.replace("-", " ").title(), published
+        return normal_section(part.replace("-", " ")), published
     return None, published
 
 
@@ -104,10 +107,10 @@ def reuters(data: Path):
             if not record.get("body"):
                 continue
             item = {"id": f"reuters-{record['attrs']['newid']}", "url": "", "outlet": "Reuters",
-                    "title": html.unescape((record.get("title") or "").strip()).title(),
+                    "title": headline_case(html.unescape((record.get("title") or "").strip())),
                     "text": html.unescape(reuters_paragraphs(record["body"]))}
             if record.get("topics"):
-                item["section"] = record["topics"][0].replace("-", " ").title()
+                item["section"] = normal_section(record["topics"][0].replace("-", " "))
             try:
                 item["published"] = datetime.strptime(record["date"].split()[0], "%d-%b-%Y").date().isoformat()
             except (KeyError, ValueError, IndexError):

@@ -101,6 +101,8 @@ def rebuild_args(sources: list[Path], index_dir: Path, full: bool = False) -> li
         args += ["--source", str(source)]
     if full and cli_has("rebuild", "--full"):
         args.append("--full")
+    if cli_has("rebuild", "--allow-removal"):  # the drills replace the serving index's sources on purpose
+        args.append("--allow-removal")
     return args
 
 

@@ -35,6 +35,7 @@ class Article:
     outlet: str = UNKNOWN
     section: str = UNKNOWN
     published: str | None = None  # ISO date, YYYY-MM-DD
+    language: str = ""  # ISO 639-1 code ("en") when the sources file, feed, sitemap or page states one
     url: str = ""
     byline: str = ""
     contributors: tuple[str, ...] = ()

@@ -13,18 +13,20 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter, defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.reading import SegmentReader
 
-from . import generations, stories, vocabulary
+from . import generations, ingest, stories, vocabulary
 from . import schema as f
 from .progress import Progress
 from .read import ReadError, find_sources, read_source
 from .clean import clean
 from .document import to_document
 from .report import Summary
+from .sourcefile import Overrides, Source, SourcesFileError, source_of
 from .schema import build_schema
 from .sources import Inventory, Item, Plan, SourceRecord, item_hash, pipeline_fingerprint, plan
 from .workers import InProcess, Workers, WorkerFailed
@@ -57,21 +59,30 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def rebuild(sources: list[Path], index_dir: Path, *, full: bool = False, jobs: int | None = None,
-            progress: Progress | None = None) -> Summary:
+def rebuild(sources: list, index_dir: Path, *, full: bool = False, jobs: int | None = None,
+            progress: Progress | None = None, fetch=None, allow_removal: bool = False) -> Summary:
     """Bring the index at ``index_dir`` up to date with ``sources`` and make the result live.
 
-    Incremental unless ``full``: unchanged sources are not read, changed ones
-    re-indexed, vanished ones removed; when nothing changed no generation is
-    made and the summary says so. Raises BuildFailed (the live generation
-    unchanged and serving), or generations.RebuildRunning.
+    ``sources``: paths, URLs or sourcefile.Source values. URL sources are
+    fetched first (ingest.py, with ``fetch`` settings) into WARC archives
+    beside the index, which are then read like files. Incremental unless
+    ``full``: unchanged sources are not read, changed ones re-indexed, vanished
+    ones removed; when nothing changed no generation is made and the summary
+    says so. Raises BuildFailed (the live generation unchanged and serving) —
+    also when the sources given would remove most of the live index and not
+    ``allow_removal`` — or generations.RebuildRunning.
     """
     started = time.monotonic()
     progress = progress or Progress()
     index_dir = Path(index_dir)
-    roots = [Path(s) for s in sources]
+    try:
+        specs = [s if isinstance(s, Source) else source_of(s) for s in sources]
+    except SourcesFileError as exc:
+        raise BuildFailed(f"{exc} — the live index is unchanged") from None
     with generations.exclusive(index_dir) as lock_fd:
         generations.prune(index_dir)  # unfinished generations of builds that died
+        roots, fetched = ingest.roots_of(specs, index_dir, fetch, progress)
+        overrides = Overrides(specs, roots)
         progress.phase(f"scanning {', '.join(map(str, roots))}")
         try:
             found = find_sources(roots)
@@ -86,7 +97,9 @@ def rebuild(sources: list[Path], index_dir: Path, *, full: bool = False, jobs: i
         old = Inventory.load(live) if live else None
         why = _why_full(full, live, old, fingerprint)
         base = None if why else old
-        todo = plan(found, base)
+        if old is not None and not allow_removal:
+            _refuse_mass_removal(roots, old, index_dir)
+        todo = plan(found, base, overrides.digest)
         # A live generation built before stories existed gets them from a rebuild that changes nothing else.
         if base is not None and todo.nothing_changed and stories.load_entries(live) is not None:
             summary = unchanged_summary(base, live.name, len(found))
@@ -97,9 +110,36 @@ def rebuild(sources: list[Path], index_dir: Path, *, full: bool = False, jobs: i
                           jobs, lock_fd, progress, started)
             build.summary.mode, build.summary.why = ("incremental", "") if base else ("full", why)
             build.summary.sources = len(found)
+            build.specs, build.overrides = specs, overrides
             summary = build.run()
+    summary.fetched = fetched
     summary.seconds = time.monotonic() - started
     return summary
+
+
+#: The share of the live index's articles a rebuild may drop because their sources are no
+#: longer given, before it stops and asks for --allow-removal.
+REMOVAL_GUARD = 0.5
+
+
+def _refuse_mass_removal(roots: list[Path], old: Inventory, index_dir: Path) -> None:
+    """BuildFailed when the sources given no longer include the sources of most live articles.
+
+    Files deleted from a source that is still given are not counted: removing
+    their articles is what a rebuild is for.
+    """
+    given = [os.path.abspath(r) for r in roots]
+    total = sum(1 for _ in old.indexed())
+    lost = {path: sum(1 for i in r.items if not i.folded_into) for path, r in old.sources.items()
+            if not any(path == g or path.startswith(g.rstrip("/") + "/") for g in given)}
+    removed = sum(lost.values())
+    if total and removed > REMOVAL_GUARD * total:
+        urls = {os.path.abspath(r["archive"]): url for url, r in ingest.load_reports(index_dir).items()}
+        gone = sorted({urls.get(p) or os.path.dirname(p) for p in lost})
+        raise BuildFailed(f"this rebuild would remove {removed} of the {total} live articles: their sources "
+                          f"({', '.join(gone[:3])}{' …' if len(gone) > 3 else ''}) are not among the sources "
+                          "given — the live index is unchanged; check --source (or the sources file), "
+                          "or pass --allow-removal to remove them")
 
 
 def _live_or_none(index_dir: Path) -> Path | None:
@@ -133,6 +173,9 @@ def unchanged_summary(inventory: Inventory, generation: str, found: int) -> Summ
 
 class Build:
     """One rebuild that writes a new generation; ``run`` returns its Summary once it is live."""
+
+    specs: list = []  # the sources as given (sourcefile.Source), recorded in the build info
+    overrides: Overrides | None = None  # per-source metadata from the sources file
 
     def __init__(self, index_dir, roots, todo: Plan, base: Inventory | None, live: Path | None,
                  fingerprint, jobs, lock_fd, progress, started):
@@ -203,6 +246,7 @@ class Build:
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                 "documents": s.documents,
                 "sources": [os.path.abspath(r) for r in self.roots],
+                "specs": [spec.to_json() for spec in self.specs],
                 "summary": s.to_json(),
             })
         except OSError as exc:
@@ -230,11 +274,14 @@ class Build:
                 todo.key, todo.size, todo.mtime_ns, todo.hash, todo.manifest)
             self.summary.sources_read += 1
             kept = 0
+            extra = self.overrides.of(todo.path) if self.overrides else {}
             for raw in read_source(todo.root, todo.path):
                 if isinstance(raw, ReadError):
                     record.skipped.append((raw.path, raw.reason))
                     kept += 1
                     continue
+                if extra:
+                    raw = replace(raw, meta={**raw.meta, **extra})
                 raw_hash = item_hash(raw)
                 previous = old_items.get(raw.id)
                 if previous is not None and previous.hash == raw_hash:

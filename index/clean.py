@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, fields, replace
 
 from . import consent, html, metadata, promo, rules
-from .article import UNKNOWN, Article, Paragraph, Removal
+from .article import Article, Paragraph, Removal
 from .neardup import DuplicateFinder, is_near_duplicate, strip_credit, words
 from .read import RawArticle
 
@@ -348,17 +348,13 @@ def clean(raw: RawArticle) -> Article:
                   removed=tuple(removed))
     for stage in STAGES:
         draft = stage(draft)
+    settled, dropped = metadata.settle(meta, page, title=draft.title, outlet=draft.outlet, byline=draft.byline)
     return Article(
         id=raw.id,
-        title=draft.title,
-        outlet=meta.get("outlet") or page.get("outlet") or draft.outlet or UNKNOWN,
-        section=meta.get("section") or page.get("section") or UNKNOWN,
-        published=metadata.normalise_date(meta.get("published")) or page.get("published"),
-        url=meta.get("url") or page.get("url") or "",
-        byline=meta.get("byline") or page.get("byline") or draft.byline or "",
+        **settled,
         contributors=draft.contributors,
         credits=draft.credits,
         paragraphs=tuple(Paragraph(b.kind, b.text) for b in draft.blocks),
-        removed=draft.removed,
+        removed=draft.removed + tuple(Removal(reason, text) for reason, text in dropped),
         source=raw.source,
     )

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import build, generations, report, status
+from . import build, fetch, generations, report, sourcefile, status
 from .progress import Progress, for_stream
 from .clean import clean
 from .read import ReadError, read_source
@@ -19,18 +19,57 @@ def default_index_dir() -> Path:
     return Path(os.environ.get("LEDE_INDEX_DIR") or DEFAULT_INDEX_DIR)
 
 
+def choose_sources(args) -> tuple[list, dict, str]:
+    """The sources a rebuild uses, their ``[fetch]`` settings, and where they came from.
+
+    ``--source`` first; else the sources file (``--sources-file``,
+    ``$LEDE_SOURCES_FILE`` or ``./lede.toml``); else the sources the live
+    index was built from; else — only when there is no live index — seeds/.
+    Raises SourcesFileError, or NoRecordedSources.
+    """
+    named = args.sources_file or os.environ.get("LEDE_SOURCES_FILE") or ""
+    file = Path(named) if named else Path(sourcefile.DEFAULT_FILE)
+    listed, table = sourcefile.load(file) if (named or file.is_file()) else ([], {})
+    if args.source:
+        return [sourcefile.source_of(s) for s in args.source], table, "--source"
+    if listed:
+        return listed, table, f"the sources file {file}"
+    try:
+        info = generations.build_info(args.index_dir)
+    except generations.NoIndex:
+        return [sourcefile.source_of(s) for s in build.DEFAULT_SOURCES], table, \
+            "seeds/ (no live index, no --source, no sources file)"
+    recorded = [sourcefile.Source.from_json(s) for s in info.get("specs") or info.get("sources") or []]
+    if not recorded:
+        raise NoRecordedSources(f"the live index at {args.index_dir} records no sources — name them with "
+                                f"--source or in a sources file ({sourcefile.DEFAULT_FILE})")
+    return recorded, table, f"the {len(recorded)} sources the live index was built from"
+
+
+class NoRecordedSources(Exception):
+    """A rebuild without sources over a live index that does not say what it was built from."""
+
+
 def cmd_rebuild(args) -> int:
-    sources = args.source or build.DEFAULT_SOURCES
     progress = Progress() if args.quiet else for_stream(sys.stderr)
     try:
-        summary = build.rebuild(sources, args.index_dir, full=args.full, jobs=args.jobs, progress=progress)
+        sources, table, origin = choose_sources(args)
+        settings = fetch.FetchSettings.from_env(table)
+    except (sourcefile.SourcesFileError, NoRecordedSources, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if not args.quiet and not args.source:  # say where the sources came from when nobody named them
+        print(f"rebuild: sources from {origin}", file=sys.stderr)
+    try:
+        summary = build.rebuild(sources, args.index_dir, full=args.full, jobs=args.jobs, progress=progress,
+                                fetch=settings, allow_removal=args.allow_removal)
     except build.BuildFailed as exc:
         if exc.summary is not None and not args.json:
             for path, reason in exc.summary.skipped:
                 print(f"skipped {path}: {reason}")
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except generations.GenerationError as exc:
+    except (generations.GenerationError, sourcefile.SourcesFileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -108,8 +147,14 @@ def parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("rebuild", help="bring the index up to date with the sources in a new generation, "
                                        "and make it live")
-    r.add_argument("--source", action="append", type=Path, metavar="PATH",
-                   help="a file or directory to index (repeatable; default: seeds/)")
+    r.add_argument("--source", action="append", metavar="PATH|URL",
+                   help="a file, folder, .warc(.gz), or http(s) URL of a feed, sitemap or article to index "
+                        "(repeatable; default: the sources file, else the live index's sources, "
+                        "else seeds/ when there is no index yet)")
+    r.add_argument("--sources-file", type=Path, metavar="FILE",
+                   help=f"the sources file (default: $LEDE_SOURCES_FILE or ./{sourcefile.DEFAULT_FILE} if present)")
+    r.add_argument("--allow-removal", action="store_true",
+                   help="let a rebuild remove most of the live index because its sources are no longer given")
     index_dir_option(r)
     r.add_argument("--full", action="store_true",
                    help="clean and index every source again, not only the ones that changed")

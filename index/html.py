@@ -150,7 +150,7 @@ def soup_blocks(soup: BeautifulSoup) -> list[tuple[str, str]]:
 
 #: One cheap parse serves metadata: only these tags are built
 #: (a full BeautifulSoup parse costs more than trafilatura's whole extraction).
-PAGE_TAGS = SoupStrainer(["meta", "title", "script", "link"])
+PAGE_TAGS = SoupStrainer(["meta", "title", "script", "link", "time"])  # time: a date for metadata.py
 
 
 def parse_page(html: str) -> BeautifulSoup:

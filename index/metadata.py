@@ -1,20 +1,31 @@
 """Metadata: what a page or a text says about its outlet, section, date, author and headline.
 
-Sources are consulted in a fixed order and the first answer wins: the feed
-or manifest (``RawArticle.meta``), then the page's own metadata (Open Graph
-and ``article:`` tags, JSON-LD ``NewsArticle``, ``<title>``), then signatures
-in the text ("Read more at DailyMail.co.uk"). Whatever none of them states is
-left "unknown" (or empty) — never guessed.
+Sources are consulted in a fixed order and the first answer that can be
+trusted wins: the sources file's overrides, the feed, sitemap or manifest
+(``RawArticle.meta``), then the page's own metadata (Open Graph and
+``article:`` tags, JSON-LD ``NewsArticle``, ``<time>``, ``<title>``), then
+signatures in the text ("Read more at DailyMail.co.uk"), then (for the
+outlet) the host of the article's URL. Whatever none of them states is left
+"unknown" (or empty) — never guessed.
+
+An answer that cannot be trusted is passed over: a date in the future or
+before 1800 (recorded as a removal with reason ``date``), an outlet that is a
+"@handle" or a pipe-joined list, a section that is a keyword list or a URL.
+Dates are normalised to UTC; mojibake is repaired with ftfy (``repair``).
 """
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import json
 import re
+from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, SoupStrainer
 
 from . import rules
+from .article import UNKNOWN
+from .read import repair
 from .html import make_soup
 
 _MONTHS = {m: i for i, m in enumerate(
@@ -28,10 +39,16 @@ _ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "analysisnew
 
 
 def normalise_date(value) -> str | None:
-    """A date in any common form ('2019-12-31T18:03Z', 'Dec. 31, 2019', '31 December 2019') as YYYY-MM-DD, else None."""
+    """A date in any common form ('2019-12-31T18:03Z', 'Dec. 31, 2019', '31 December 2019') as YYYY-MM-DD, else None.
+
+    A time with a zone is converted to UTC first ('2019-12-31T23:30-05:00' is 2020-01-01).
+    """
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()
+    stamp = _zoned(text)
+    if stamp is not None:
+        return stamp.astimezone(dt.timezone.utc).date().isoformat()
     for pattern, order in ((_ISO, "ymd"), (_COMPACT, "ymd"), (_MONTH_FIRST, "mdy"), (_DAY_FIRST, "dmy")):
         match = pattern.search(text)
         if not match:
@@ -47,6 +64,124 @@ def normalise_date(value) -> str | None:
         except ValueError:
             continue
     return None
+
+
+def _zoned(text: str) -> dt.datetime | None:
+    """An ISO 8601 or RFC 2822 timestamp that names its zone, else None."""
+    try:
+        stamp = dt.datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+    except ValueError:
+        try:
+            stamp = email.utils.parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+    return stamp if stamp.tzinfo is not None else None
+
+
+#: Dates before this year are not news dates (a default, an epoch, a typo).
+EARLIEST_YEAR = 1800
+#: How far in the future a date may be (time zones, embargoes) before it is not trusted.
+FUTURE_SLACK = dt.timedelta(days=1)
+
+
+def implausible(date: str) -> str:
+    """Why a YYYY-MM-DD date cannot be an article's publication date ("" when it can)."""
+    day = dt.date.fromisoformat(date)
+    if day.year < EARLIEST_YEAR:
+        return f"published date {date} is before {EARLIEST_YEAR}"
+    if day > (dt.datetime.now(dt.timezone.utc) + FUTURE_SLACK).date():
+        return f"published date {date} is in the future"
+    return ""
+
+
+#: An English contraction or possessive wrongly capitalised by title-casing: "Can'T", "Texaco'S".
+_CAPPED_SUFFIX = re.compile(r"(?<=[a-z])(['’])(S|T|D|M|Ll|LL|Re|RE|Ve|VE)(?![A-Za-z])")
+
+
+def tidy_title(title: str) -> str:
+    """A headline with mojibake repaired and "Can'T"/"Texaco'S" put right."""
+    return _CAPPED_SUFFIX.sub(lambda m: m.group(1) + m.group(2).lower(), repair(title))
+
+
+def headline_case(text: str) -> str:
+    """Title case that leaves what follows an apostrophe alone: "TEXACO'S PROFIT" → "Texaco's Profit"."""
+    return re.sub(r"[A-Za-z]+(?:['’][A-Za-z]+)*", lambda m: m.group(0)[0].upper() + m.group(0)[1:].lower(), text)
+
+
+#: Sections are facets: "news", "NEWS" and " News " must be one value. Short all-caps words in a
+#: mixed-case section are acronyms and stay ("UK politics").
+ACRONYM_MAX = 6
+SECTION_MAX_WORDS = 5
+
+
+def normal_section(value) -> str | None:
+    """A section in one canonical form (spacing collapsed, sentence case), or None when it is not a
+    section: a keyword list ("politics, trump, 2016"), a URL or path, or a long phrase."""
+    if not isinstance(value, str):
+        return None
+    text = " ".join(repair(value).split())
+    if not text or re.search(r"://|^www\.|^/|[,;|]", text) or len(text.split()) > SECTION_MAX_WORDS:
+        return None
+    whole_upper = text.isupper()
+    words = [w if (not whole_upper and w.isupper() and len(w) <= ACRONYM_MAX) else w.lower() for w in text.split()]
+    first = words[0]
+    words[0] = first[0].upper() + first[1:]
+    return " ".join(words)
+
+
+def normal_language(value) -> str:
+    """An ISO 639-1 code from a language tag ("en-GB", "en_US", "EN" → "en"); "" when it is not one."""
+    if not isinstance(value, str):
+        return ""
+    code = re.split(r"[-_]", value.strip(), maxsplit=1)[0].lower()
+    return code if re.fullmatch(r"[a-z]{2}", code) else ""
+
+
+def usable_outlet(value) -> str | None:
+    """An outlet name, or None for what is not one: a "@handle", a pipe-joined list, a URL."""
+    if not isinstance(value, str):
+        return None
+    text = " ".join(repair(value).split())
+    if not text or text.startswith("@") or "|" in text or "://" in text or len(text) > 80:
+        return None
+    return text
+
+
+def outlet_of_url(url: str) -> str | None:
+    """The outlet a page's address names: a known site's name, else its host without "www."."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return None
+    return outlet_for_site(host.removeprefix("www.")) if host and "." in host else None
+
+
+def settle(meta: dict, page: dict, *, title: str, outlet: str, byline: str) -> tuple[dict, list[tuple[str, str]]]:
+    """The article's title, outlet, section, published date, url and byline, from the raw article's
+    ``meta`` (sources file, feed, manifest), the ``page``'s metadata, and what the cleaner found in
+    the text (``title``, ``outlet``, ``byline``); and the (reason, text) of each value passed over."""
+    dropped = []
+    published = None
+    for value in (meta.get("published"), *page.get("published_candidates", ())):
+        date = normalise_date(value)
+        if date is None:
+            continue
+        why = implausible(date)
+        if not why:
+            published = date
+            break
+        dropped.append((rules.DATE, f"{why} (stated as {value!r})"))
+    url = meta.get("url") or page.get("url") or ""
+    outlets = (meta.get("outlet"), page.get("outlet"), outlet, outlet_of_url(url))
+    return {
+        "title": tidy_title(title),
+        "outlet": next((o for o in map(usable_outlet, outlets) if o), UNKNOWN),
+        "section": normal_section(meta.get("section")) or page.get("section") or UNKNOWN,
+        "published": published,
+        "language": normal_language(meta.get("language")) or page.get("language", ""),
+        "url": url,
+        "byline": repair(meta.get("byline") or page.get("byline") or byline or ""),
+    }, dropped
 
 
 def outlet_for_site(site: str) -> str:
@@ -68,7 +203,7 @@ def outlet_in_credit(contributors: str) -> str | None:
 
 # --- HTML ----------------------------------------------------------------------
 
-HEAD_TAGS = SoupStrainer(["meta", "title", "script", "link"])
+HEAD_TAGS = SoupStrainer(["meta", "title", "script", "link", "time"])
 
 
 def _name(value) -> str:
@@ -128,20 +263,28 @@ def page_metadata(soup: BeautifulSoup) -> dict:
         if isinstance(value, str) and value.strip() and key not in found:
             found[key] = " ".join(value.split())
 
-    # The issue's order: Open Graph / article: tags, then JSON-LD, then <title>.
-    put("outlet", meta.get("og:site_name"))
-    put("section", meta.get("article:section"))
-    put("published", normalise_date(meta.get("article:published_time")))
+    # The issue's order: Open Graph / article: tags, then JSON-LD, then <time>, then <title>.
+    # Dates are gathered in that order of trust; ``settle`` takes the first plausible one.
+    dates = [meta.get("article:published_time")]
+    put("outlet", usable_outlet(meta.get("og:site_name")))
+    put("language", normal_language(meta.get("og:locale") or meta.get("content-language") or meta.get("language")))
+    put("section", normal_section(meta.get("article:section")))
     for node in _json_ld_articles(soup):
-        put("outlet", _name(node.get("publisher")))
+        put("outlet", usable_outlet(_name(node.get("publisher"))))
         section = node.get("articleSection")
-        put("section", section[0] if isinstance(section, list) and section else section)
-        put("published", normalise_date(node.get("datePublished")))
+        put("section", normal_section(section[0] if isinstance(section, list) and section else section))
+        dates.append(node.get("datePublished"))
+        put("language", normal_language(node.get("inLanguage")))
         put("byline", _name(node.get("author")))
         put("title", node.get("headline"))
         put("url", node.get("url") if isinstance(node.get("url"), str) else None)
-    put("outlet", meta.get("application-name"))
-    put("published", normalise_date(meta.get("datepublished") or meta.get("pubdate") or meta.get("date")))
+    put("outlet", usable_outlet(meta.get("application-name")))
+    time_tag = soup.find("time", datetime=True)
+    dates += [time_tag.get("datetime") if time_tag else None,
+              meta.get("datepublished") or meta.get("pubdate") or meta.get("date")]
+    found["published_candidates"] = [d for d in dates if isinstance(d, str) and d.strip()]
+    put("published", next((d for d in map(normalise_date, found["published_candidates"])
+                           if d and not implausible(d)), None))
     author = meta.get("author", "")
     put("byline", None if author.startswith("http") else author)
     put("title", meta.get("og:title") or (soup.title.get_text(" ", strip=True) if soup.title else None))

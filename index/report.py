@@ -29,6 +29,7 @@ class Summary:
     sources_read: int = 0  # of which read this time
     sources_vanished: int = 0
     cleaned: int = 0  # articles cleaned this time
+    fetched: list = field(default_factory=list)  # ingest.Fetched of each URL source, as dicts
     seconds: float = 0.0
 
     def count(self, column: str) -> int:
@@ -60,6 +61,7 @@ class Summary:
             "folded": [{"id": i, "into": into} for i, into in self.folded],
             "sources": {"found": self.sources, "read": self.sources_read, "vanished": self.sources_vanished},
             "cleaned": self.cleaned,
+            "fetched": self.fetched,
             "seconds": round(self.seconds, 3),
             "articles_per_second": round(self.rate, 1),
         }
@@ -90,6 +92,7 @@ def render(s: Summary, index_dir) -> str:
     lines.append("  " + "total".ljust(width) + "".join(f"{s.count(c):>11}" for c in COLUMNS))
     lines.append(f"sources: {s.sources} found, {s.sources_read} read, {s.sources_vanished} gone; "
                  f"{s.cleaned} articles cleaned")
+    lines.extend(fetch_line(f) for f in s.fetched)
     if s.removed_by_reason:
         lines.append("boilerplate removed: " + ", ".join(
             f"{n} × {reason}" for reason, n in s.removed_by_reason.most_common()))
@@ -102,3 +105,11 @@ def render(s: Summary, index_dir) -> str:
         lines.append(f"skipped {len(s.skipped)}:")
         lines.extend(f"skipped {path}: {reason}" for path, reason in s.skipped)
     return "\n".join(lines)
+
+
+def fetch_line(f: dict) -> str:
+    """One URL source's refresh: ``fetched URL: feed, HTTP 304, 3 requests (3 conditional), 50 articles``."""
+    status = f["status"] if isinstance(f["status"], str) else f"HTTP {f['status']}"
+    return (f"fetched {f['source']}: {f['kind'] or 'nothing'}, {status}, {f['requests']} requests "
+            f"({f['conditional']} conditional), {f['articles']} articles, {len(f['skipped'])} skipped"
+            f"{'' if f['changed'] else ', unchanged'}")

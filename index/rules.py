@@ -23,6 +23,7 @@ EMPTY = "empty"            # nothing left once markers and credits were stripped
 RAIL = "rail"              # a rail of other stories: timestamp, byline, teaser, repeated
 COMMENTS = "comments"      # a reader-comment thread, from its count heading to the end
 OTHER_IMAGE = "other-image"  # the caption of an image that is not the article's own (a teaser, a gallery's tags)
+DATE = "date"              # a stated publication date that cannot be true (future, before 1800): see metadata.py
 
 # --- paragraph shape ---------------------------------------------------------
 #: A block whose lines are all at most this long (characters) is hard-wrapped

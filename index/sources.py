@@ -28,6 +28,8 @@ from .article import Article
 from .read import MANIFEST, RawArticle
 
 INVENTORY = "sources.json"
+#: A WARC file's size divided by this estimates its articles, for the progress bar only.
+WARC_BYTES_PER_ARTICLE = 30_000
 FORMAT = 1
 
 #: Modules of the index package that do not change what gets indexed; editing
@@ -36,6 +38,8 @@ FORMAT = 1
 ORCHESTRATION = frozenset({
     "__init__.py", "__main__.py", "build.py", "cli.py", "generations.py", "progress.py",
     "report.py", "sources.py", "status.py", "workers.py",
+    # Fetching only decides what the archives hold; their content is compared itself.
+    "fetch.py", "ingest.py", "sourcefile.py",
 })
 
 
@@ -224,8 +228,12 @@ class ManifestHashes:
         return self.seen[key][2]
 
 
-def plan(found: list[tuple[Path, Path]], old: Inventory | None) -> Plan:
-    """Sort the sources on disk into unchanged, to read, and vanished (``old`` None: read all)."""
+def plan(found: list[tuple[Path, Path]], old: Inventory | None, overrides=None) -> Plan:
+    """Sort the sources on disk into unchanged, to read, and vanished (``old`` None: read all).
+
+    ``overrides(path)``: the sources file's overrides of a source as text, or
+    None; they count as part of its manifest, so changing them re-reads it.
+    """
     old_sources = old.sources if old else {}
     manifests = ManifestHashes(old.manifests if old else {})
     unchanged, to_read, present = [], [], {}
@@ -236,7 +244,11 @@ def plan(found: list[tuple[Path, Path]], old: Inventory | None) -> Plan:
         present[key] = (root, path)
         try:
             st = path.stat()
-            manifest = None if path.name.lower().endswith(".jsonl") else manifests.of(path.parent)
+            manifest = None if path.name.lower().endswith((".jsonl", ".warc", ".warc.gz")) \
+                else manifests.of(path.parent)
+            extra = overrides(path) if overrides else None
+            if extra is not None:
+                manifest = digest(f"{manifest}\x00{extra}".encode("utf-8"))
         except OSError:  # gone since it was found: reading it will say why, and skip it
             to_read.append(ToRead(root, path, key, 0, 0, "", None))
             continue
@@ -253,7 +265,8 @@ def plan(found: list[tuple[Path, Path]], old: Inventory | None) -> Plan:
             record.size, record.mtime_ns = st.st_size, st.st_mtime_ns
             unchanged.append(record)
             continue
-        estimate = max(lines, 1) if path.name.lower().endswith(".jsonl") else 1
+        estimate = max(lines, 1) if path.name.lower().endswith(".jsonl") else \
+            max(1, st.st_size // WARC_BYTES_PER_ARTICLE) if path.name.lower().endswith((".warc", ".warc.gz")) else 1
         to_read.append(ToRead(root, path, key, st.st_size, st.st_mtime_ns, content, manifest, estimate))
     vanished = [r for k, r in old_sources.items() if k not in present]
     changed = [old_sources[t.key] for t in to_read if t.key in old_sources]

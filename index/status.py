@@ -12,8 +12,9 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
-from . import generations
+from . import generations, ingest
 from . import schema as f
+from .sourcefile import Source
 from .sources import Inventory
 
 #: Sections listed by the text output before "… and N more" (``--json`` lists all).
@@ -47,7 +48,32 @@ def status(index_dir: Path) -> dict:
         "skipped": [{"path": p, "reason": r} for p, r in inventory.skipped()] if inventory else [],
         "folded": sum(1 for i in inventory.items() if i.folded_into) if inventory else 0,
         "previous": previous.name if previous else None,
+        "per_source": per_source(index_dir, info, inventory),
     }
+
+
+def per_source(index_dir: Path, info: dict, inventory: Inventory | None) -> list[dict]:
+    """Each source the live generation was built from: its last fetch, HTTP status, articles and skips.
+
+    Local sources have no fetch: their "last fetch" is when the generation was built.
+    """
+    reports = ingest.load_reports(index_dir)
+    out = []
+    for spec in (Source.from_json(s) for s in info.get("specs") or info.get("sources") or []):
+        report = reports.get(spec.location, {})
+        root = str(ingest.archive_path(index_dir, spec.location).absolute()) if spec.is_url else spec.location
+        records = [r for path, r in (inventory.sources.items() if inventory else ())
+                   if path == root or path.startswith(root.rstrip("/") + "/")]
+        out.append({
+            "source": spec.location,
+            "overrides": spec.overrides(),
+            "last_fetch": report.get("fetched_at") if spec.is_url else info.get("built_at"),
+            "http_status": report.get("status") if spec.is_url else None,
+            "requests": report.get("requests", 0),
+            "articles": sum(1 for r in records for i in r.items if not i.folded_into),
+            "skipped": sum(len(r.skipped) for r in records),
+        })
+    return out
 
 
 def render(st: dict) -> str:
@@ -68,6 +94,10 @@ def render(st: dict) -> str:
     lines.extend(f"  {k.ljust(width)} {v:>8}" for k, v in sections[:SECTIONS_SHOWN])
     if len(sections) > SECTIONS_SHOWN:
         lines.append(f"  … and {len(sections) - SECTIONS_SHOWN} more (all of them in --json)")
+    for h in st.get("per_source", []):
+        status = f"HTTP {h['http_status']}" if isinstance(h["http_status"], int) else (h["http_status"] or "local")
+        lines.append(f"source {h['source']}: {h['articles']} articles, {h['skipped']} skipped; "
+                     f"last fetch {h['last_fetch']} ({status})")
     for item in st["skipped"]:
         lines.append(f"skipped {item['path']}: {item['reason']}")
     return "\n".join(lines)

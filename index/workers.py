@@ -34,6 +34,7 @@ from .segment import FastSegmentWriter
 from . import vocabulary
 from .document import to_document
 from .sources import text_key
+from .triage import not_an_article
 
 #: Segments are left as separate files, not assembled into one compound file (Whoosh's default):
 #: Whoosh reads a compound file's parts by copying each into memory, so every web worker held a
@@ -96,6 +97,10 @@ class SegmentBuilder:
         for seq, raw, raw_hash in batch:
             try:
                 article = clean(raw)
+                unfit = not_an_article(raw, article)
+                if unfit:
+                    out.append(Outcome(seq, raw.id, worker=self.worker, error=unfit))
+                    continue
                 document = to_document(article, raw_hash)
                 key = text_key(article)
             except Exception as exc:  # noqa: BLE001 — a cleaner bug on one input skips that input, not the build

@@ -89,7 +89,7 @@ def test_a_rebuild_is_served_without_restarting(fresh_server):
     srv, root = fresh_server
     status, data = get_json(srv.url + "/api/search?q=zebra")
     assert status == 200 and data["total"] == 0
-    build.rebuild([write_feed(root / "after", FEED_AFTER)], root / "index")
+    build.rebuild([write_feed(root / "after", FEED_AFTER)], root / "index", allow_removal=True)
     # Several requests, so both workers answer: each resolves the live generation per request.
     for _ in range(8):
         status, data = get_json(srv.url + "/api/search?q=zebra")

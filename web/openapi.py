@@ -212,6 +212,8 @@ SCHEMAS = {
             "outlet": {"type": "string"},
             "section": {"type": "string"},
             "published": {"type": ["string", "null"], "format": "date"},
+            "language": {"type": "string", "description": "ISO 639-1 code (\"en\") when the sources file, "
+                                                          "feed, sitemap or page states one; else empty."},
             "url": {"type": "string"},
             "byline": {"type": "string"},
             "contributors": {"type": "array", "items": {"type": "string"}},

@@ -1,0 +1,232 @@
+"""Ingest stage: bring the fetch cache of each URL source up to date, before a rebuild reads it.
+
+Each URL source (a feed, a sitemap or sitemap index, or one article page)
+has one WARC archive in ``<index dir>/fetched/``, holding every response
+fetched for it: the listing documents first, then the article pages, then a
+record for each URL that could not be fetched, with the reason. The rebuild
+reads these archives like any WARC file (warc.py), so a ``--full`` rebuild,
+a rollback or a change of the cleaner never needs the network.
+
+A refresh asks again, conditionally (ETag / Last-Modified), for the listing
+documents; pages already held are not asked for again (an article is fetched
+once) and stay when the feed no longer lists them (feeds list only their
+latest items); pages that failed before are retried, new ones fetched. The archive is
+rewritten only when what it holds changed, so the rebuild's own change
+detection (sources.py: size and mtime) sees an unchanged source and makes no
+new generation. A URL listed by two sources is fetched once per refresh.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+from . import listing
+from .fetch import Fetcher, FetchError, FetchSettings, Response
+from .warc import Kept, read_responses, url_id, write_archive
+
+CACHE = "fetched"
+ROBOTS = "robots.json"
+#: How deep sitemap indexes may nest (an index of indexes of sitemaps is 2).
+MAX_DEPTH = 3
+
+
+@dataclass
+class Fetched:
+    """How one URL source's refresh went; saved beside its archive for ``status``."""
+
+    source: str
+    archive: str
+    fetched_at: str
+    kind: str = ""  # feed, sitemap, sitemap index, html
+    status: int | str = ""  # the HTTP status of the source URL itself (304: unchanged), or the error
+    changed: bool = False  # whether the archive was rewritten
+    requests: int = 0
+    conditional: int = 0
+    articles: int = 0  # article pages the archive holds
+    skipped: list = field(default_factory=list)  # [url, reason]
+
+
+def cache_dir(index_dir: Path) -> Path:
+    return Path(index_dir) / CACHE
+
+
+def archive_path(index_dir: Path, url: str) -> Path:
+    """The archive of a URL source: a readable name, made unique by a hash of the whole URL."""
+    name = url_id(url)[:60].rstrip("-.")
+    return cache_dir(index_dir) / f"{name}-{hashlib.blake2b(url.encode(), digest_size=6).hexdigest()}.warc.gz"
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def refresh(urls: list[str], index_dir: Path, settings: FetchSettings) -> list[Fetched]:
+    """Refresh the archive of every URL source; one Fetched report each (also saved as JSON)."""
+    cache = cache_dir(index_dir)
+    cache.mkdir(parents=True, exist_ok=True)
+    robots_path = cache / ROBOTS
+    try:
+        robots = json.loads(robots_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        robots = {}
+    memo = _Memo()
+    reports = []
+    with Fetcher(settings, robots) as fetcher, ThreadPoolExecutor(max(1, settings.concurrency)) as pool:
+        for url in urls:
+            before = len(fetcher.log)
+            report = _refresh_one(url, archive_path(index_dir, url), fetcher, pool, memo)
+            sent = fetcher.log[before:]
+            report.requests, report.conditional = len(sent), sum(1 for r in sent if r.conditional)
+            (cache / (Path(report.archive).name.removesuffix(".warc.gz") + ".json")).write_text(
+                json.dumps(asdict(report), ensure_ascii=False), encoding="utf-8")
+            reports.append(report)
+    robots_path.write_text(json.dumps(robots), encoding="utf-8")
+    return reports
+
+
+class _Memo:
+    """Pages fetched in this refresh, by URL, so a page two sources list is requested once."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.pages: dict[str, Response | FetchError] = {}
+        self.claims: dict[str, threading.Event] = {}
+
+    def get(self, fetcher: Fetcher, url: str) -> Response | FetchError:
+        with self.lock:
+            waiting = self.claims.get(url)
+            if waiting is None:
+                self.claims[url] = threading.Event()
+        if waiting is not None:
+            waiting.wait()
+            return self.pages[url]
+        try:
+            self.pages[url] = fetcher.get(url)
+        except FetchError as exc:
+            self.pages[url] = exc
+        self.claims[url].set()
+        return self.pages[url]
+
+
+def _refresh_one(url: str, path: Path, fetcher: Fetcher, pool, memo: _Memo) -> Fetched:
+    report = Fetched(url, str(path), now())
+    old_kept, old_skipped = read_responses(path) if path.exists() else ([], [])
+    old = {k.page.requested: k for k in old_kept}
+    listings, entries, skipped = [], {}, []  # entries: article URL → what its listing says (or the page itself)
+    queue = [(url, 0)]
+    while queue:
+        where, depth = queue.pop(0)
+        held = old.get(where)
+        validators = {}
+        if held:
+            validators = {"etag": held.page.header("etag"), "last_modified": held.page.header("last-modified")}
+        try:
+            answer = fetcher.get(where, **validators)
+        except FetchError as exc:
+            if where == url:
+                report.status = exc.reason
+            if not held:
+                skipped.append((where, exc.reason))
+                continue
+            skipped.append((where, f"{exc.reason} (kept the copy fetched {held.date})"))
+            answer = replace(held.page, status=304)  # the last good copy stands in
+        if where == url and not report.status:
+            report.status = answer.status
+        kept = held if answer.status == 304 else Kept(answer, now())
+        page = kept.page
+        kind = listing.kind_of(page.body, page.header("content-type") or "")
+        if where == url:
+            report.kind = kind
+        try:
+            if kind == listing.FEED:
+                found = listing.feed_entries(page.body, page.url)
+            elif kind == listing.SITEMAP:
+                found = listing.sitemap_entries(page.body)
+            elif kind == listing.SITEMAP_INDEX and depth < MAX_DEPTH:
+                queue.extend((child, depth + 1) for child in listing.sitemap_children(page.body))
+                found = []
+            elif kind == listing.HTML and where == url:
+                entries.setdefault(url, page)
+                continue
+            else:
+                skipped.append((where, f"not a feed, sitemap or article page ({kind}, "
+                                       f"{page.header('content-type') or 'no content type'})"))
+                continue
+        except listing.ListingError as exc:
+            skipped.append((where, str(exc)))
+            continue
+        listings.append(kept)
+        for entry in found:
+            entries.setdefault(entry.url, entry.meta())
+    for held in old_kept:  # a feed lists only its latest items: what left it stays indexed, as it was listed
+        if held.page.requested not in entries and \
+                listing.kind_of(held.page.body, held.page.header("content-type") or "") == listing.HTML:
+            entries[held.page.requested] = held.entry
+    articles = _articles(entries, old, fetcher, pool, memo, skipped)
+    report.articles = len(articles)
+    report.skipped = [list(s) for s in skipped]
+    kept_all = listings + articles
+    if not path.exists() or _signature(kept_all, skipped) != _signature(old_kept, old_skipped):
+        write_archive(path, kept_all, skipped)
+        report.changed = True
+    return report
+
+
+def _articles(entries: dict, old: dict, fetcher, pool, memo: _Memo, skipped: list) -> list[Kept]:
+    """The article pages of a source: held ones kept, the rest fetched (concurrently, politely)."""
+    out, wanted = [], []
+    for url, entry in entries.items():
+        held = old.get(url)
+        if isinstance(entry, Response):  # the source URL itself is the article: just fetched
+            out.append(Kept(entry, held.date if held and held.page.body == entry.body else now()))
+        elif held:
+            out.append(Kept(held.page, held.date, entry))
+        else:
+            wanted.append(url)
+    for url, result in zip(wanted, pool.map(lambda u: memo.get(fetcher, u), wanted)):
+        if isinstance(result, FetchError):
+            skipped.append((url, result.reason))
+        elif listing.kind_of(result.body, result.header("content-type") or "") != listing.HTML:
+            skipped.append((url, f"not an HTML page ({result.header('content-type') or 'no content type'})"))
+        else:
+            out.append(Kept(result, now(), entries[url]))
+    return out
+
+
+def _signature(kept: list[Kept], skipped) -> list:
+    """What an archive holds, without the fetch times: equal signatures, no rewrite."""
+    return [[k.page.requested, k.page.url, hashlib.blake2b(k.page.body, digest_size=16).hexdigest(),
+             sorted(k.entry.items())] for k in kept] + [list(s) for s in skipped]
+
+
+def load_reports(index_dir: Path) -> dict[str, dict]:
+    """The last refresh report of every URL source, by source URL."""
+    out = {}
+    for path in sorted(cache_dir(index_dir).glob("*.json")):
+        if path.name == ROBOTS:
+            continue
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict) and "source" in data:
+            out[data["source"]] = data
+    return out
+
+
+def roots_of(specs, index_dir: Path, settings: FetchSettings | None, progress) -> tuple[list[Path], list[dict]]:
+    """The paths a rebuild reads for ``specs`` (sourcefile.Source), one per spec, in order:
+    local ones as given, URL ones as their archives after a refresh; and the refresh reports."""
+    urls = [s.location for s in specs if s.is_url]
+    reports = []
+    if urls:
+        progress.phase(f"fetching {len(urls)} URL sources")
+        reports = refresh(urls, index_dir, settings or FetchSettings.from_env())
+    archives = {r.source: Path(r.archive) for r in reports}
+    roots = [archives[s.location] if s.is_url else Path(s.location) for s in specs]
+    return roots, [asdict(r) for r in reports]

@@ -1,0 +1,92 @@
+"""Metadata users can trust: dates in UTC and plausible, mojibake repaired, sections and outlets that are names."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from index import metadata
+from index.clean import clean
+from index.read import RawArticle, decode
+
+BODY = "<p>" + " ".join(["The council met on Tuesday to vote on the budget for the coming year."] * 4) + "</p>"
+
+
+def page(head: str, body: str = BODY) -> str:
+    return f"<html><head>{head}</head><body><article>{body}</article></body></html>"
+
+
+@pytest.mark.parametrize("value, day", [
+    ("2019-12-31T23:30:00-05:00", "2020-01-01"),  # evening in New York is the next day in UTC
+    ("Tue, 31 Dec 2019 23:30:00 -0500", "2020-01-01"),
+    ("2020-01-01T00:30:00+01:00", "2019-12-31"),
+    ("2019-12-31T18:03Z", "2019-12-31"),
+    ("2019-12-31", "2019-12-31"),  # a bare date has no zone to convert from
+])
+def test_dates_are_normalised_to_utc(value, day):
+    assert metadata.normalise_date(value) == day
+
+
+def test_dates_are_taken_in_order_of_trust():
+    head = ('<meta property="article:published_time" content="2019-11-02T10:00:00Z">'
+            '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2019-11-03"}</script>')
+    assert clean(RawArticle("a", "a.html", html=page(head), meta={"published": "2019-11-01"})).published == "2019-11-01"
+    assert clean(RawArticle("a", "a.html", html=page(head))).published == "2019-11-02"
+    json_ld = '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2019-11-03"}</script>'
+    assert clean(RawArticle("a", "a.html", html=page(json_ld))).published == "2019-11-03"
+    time_tag = page("", '<time datetime="2019-11-04T23:00:00-02:00">4 Nov</time>' + BODY)
+    assert clean(RawArticle("a", "a.html", html=time_tag)).published == "2019-11-05"
+
+
+def test_implausible_dates_are_dropped_with_the_reason():
+    future = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    head = f'<meta property="article:published_time" content="{future}T10:00:00Z">'
+    article = clean(RawArticle("a", "a.html", html=page(head), meta={"published": "1066-10-14"}))
+    assert article.published is None
+    reasons = [r.text for r in article.removed if r.reason == "date"]
+    assert any("before 1800" in r for r in reasons) and any("in the future" in r for r in reasons)
+    fallback = clean(RawArticle("a", "a.html", html=page('<meta property="article:published_time" content="2019-05-05">'),
+                                meta={"published": future}))
+    assert fallback.published == "2019-05-05", "the next trusted date stands in"
+
+
+def test_mojibake_is_repaired_in_text_and_titles():
+    broken = "Mexico’s former president said “no’".encode("utf-8").decode("cp1252").encode("utf-8")
+    assert broken.decode("utf-8").startswith("Mexicoâ€™s")
+    assert decode(broken) == "Mexico’s former president said “no’"
+    article = clean(RawArticle("a", "a.txt", text="Body text here.", meta={"title": "Donâ€™t panic"}))
+    assert article.title == "Don’t panic"
+
+
+def test_no_title_casing_after_apostrophes():
+    assert metadata.tidy_title("Texaco'S Profit Can'T Grow, Says O'Neill") == "Texaco's Profit Can't Grow, Says O'Neill"
+    assert metadata.headline_case("TEXACO'S PROFIT CAN'T GROW") == "Texaco's Profit Can't Grow"
+    assert metadata.tidy_title("CAN'T STOP") == "CAN'T STOP"
+
+
+@pytest.mark.parametrize("value, section", [
+    ("news", "News"), ("NEWS", "News"), ("  News ", "News"), ("world  news", "World news"),
+    ("UK Politics", "UK politics"), ("politics, trump, election", None), ("https://example.com/world", None),
+    ("/world/middle-east", None), ("news|world", None),
+])
+def test_sections_are_normalised(value, section):
+    assert metadata.normal_section(value) == section
+
+
+def test_outlets_are_names_never_handles_or_lists():
+    head = ('<meta property="og:site_name" content="@dailyexample">'
+            '<script type="application/ld+json">{"@type": "NewsArticle", "publisher": {"name": "Home | World | Sport"}}</script>'
+            '<link rel="canonical" href="https://www.example-news.org/world/story">')
+    assert clean(RawArticle("a", "a.html", html=page(head))).outlet == "example-news.org", "the host stands in"
+    good = '<meta property="og:site_name" content="The Daily Example">'
+    assert clean(RawArticle("a", "a.html", html=page(good))).outlet == "The Daily Example"
+    assert clean(RawArticle("a", "a.html", html=page(good), meta={"outlet": "From The Sources File"})).outlet \
+        == "From The Sources File"
+
+
+def test_language_from_the_sources_file_or_the_page():
+    head = '<meta property="og:locale" content="en_GB">'
+    assert clean(RawArticle("a", "a.html", html=page(head))).language == "en"
+    assert clean(RawArticle("a", "a.html", html=page(head), meta={"language": "fr-FR"})).language == "fr"
+    assert clean(RawArticle("a", "a.html", html=page(""))).language == ""
+    assert metadata.normal_language("english") == ""
