@@ -17,7 +17,7 @@ from index import schema as f
 from .live import LiveIndex
 from .request import SearchRequest
 
-COLUMNS = ("id", "title", "outlet", "section", "published", "url", "byline", "score")
+COLUMNS = ("id", "title", "outlet", "section", "published", "url", "byline", "score", "story")
 TEXT_COLUMN = "text"  # the cleaned text, with ``fields=text``: paragraphs separated by a blank line
 PARAGRAPH_BREAK = "\n\n"
 
@@ -37,6 +37,7 @@ class Export:
     def rows(self) -> Iterator[dict]:
         """One dict per match, keyed by ``columns``; read lazily from the stored fields."""
         stored_fields = self.live.searcher.stored_fields
+        story_of = self.live.stories().story_of
         with_text = TEXT_COLUMN in self.columns
         for docnum, score in self.order:
             stored = stored_fields(docnum)
@@ -46,6 +47,7 @@ class Export:
                 "section": stored.get(f.SECTION, ""),
                 "published": published.date().isoformat() if published else None,
                 "url": stored.get(f.URL, ""), "byline": stored.get(f.BYLINE, ""), "score": round(score, 4),
+                "story": story_of(stored[f.ID]),  # the story's id (GET /api/stories/<id>), or None
             }
             if with_text:
                 row[TEXT_COLUMN] = cleaned_text(stored)

@@ -12,7 +12,7 @@ import pytest
 from articles import FORMULA_TITLES, newsroom
 
 CORPUS = newsroom()
-COLUMNS = ["id", "title", "outlet", "section", "published", "url", "byline", "score"]
+COLUMNS = ["id", "title", "outlet", "section", "published", "url", "byline", "score", "story"]
 
 
 def read_csv(response) -> list[dict]:
