@@ -267,13 +267,13 @@ def test_near_empty_and_listing_pages_from_the_web_are_skipped_with_a_reason(tmp
     body = "<p>" + " ".join(["The river rose overnight and the town's bridge was closed to traffic."] * 5) + "</p>"
     listing = '<script type="application/ld+json">{"@type": "CollectionPage"}</script>'
     pages = [("http://warc.example/story", f"<html><body><article>{body}</article></body></html>"),
-             ("http://warc.example/stub", "<html><body><article><p>Subscribe now.</p></article></body></html>"),
+             ("http://warc.example/stub", "<html><body><article><p>Bridge closed today.</p></article></body></html>"),
              ("http://warc.example/front", f"<html><head>{listing}</head><body><article>{body}</article></body></html>")]
     warc_file = tmp_path / "pages.warc.gz"
     write_warc(warc_file, [(u, h.encode()) for u, h in pages], extra_records=False)
     s = build.rebuild([warc_file], tmp_path / "ix")
     reasons = dict(s.skipped)
-    assert "almost no text (2 words)" in reasons["http://warc.example/stub"]
+    assert "almost no text (3 words)" in reasons["http://warc.example/stub"]
     assert "listing page (JSON-LD CollectionPage)" in reasons["http://warc.example/front"]
     assert set(stored(tmp_path / "ix")) == {"warc.example-story"}
 
