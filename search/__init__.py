@@ -1,12 +1,14 @@
 """Lede's query side, as a plain library (no HTTP): parse, filter, run, facet, highlight.
 
-    engine = Engine("var/index")
+    engine = Engine(DEFAULT_INDEX_DIR)
     results = engine.search(SearchRequest(q="embassy", outlets=("BBC News",)))
 """
+from index.generations import DEFAULT_INDEX_DIR
+
 from .engine import Engine
 from .errors import BadQuery, IndexUnavailable, SearchError
 from .request import SearchRequest
 from .results import FacetValue, Hit, Results
 
-__all__ = ["Engine", "BadQuery", "IndexUnavailable", "SearchError", "SearchRequest",
+__all__ = ["DEFAULT_INDEX_DIR", "Engine", "BadQuery", "IndexUnavailable", "SearchError", "SearchRequest",
            "FacetValue", "Hit", "Results"]

@@ -18,12 +18,12 @@ from datetime import date
 
 from flask import Flask
 
-from search import Engine
+from search import DEFAULT_INDEX_DIR, Engine
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__)
-    app.config.from_mapping(INDEX_DIR=os.environ.get("LEDE_INDEX_DIR") or "var/index",
+    app.config.from_mapping(INDEX_DIR=os.environ.get("LEDE_INDEX_DIR") or DEFAULT_INDEX_DIR,
                             MAX_CONTENT_LENGTH=1024 * 1024)
     app.config.from_prefixed_env("LEDE")
     if test_config:
