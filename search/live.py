@@ -111,6 +111,10 @@ class LiveIndex:
             self._stories = StoryIndex.load(self.path)
         return self._stories
 
+    def filter_values(self, name: str) -> tuple[str, ...]:
+        """Every value the ``outlet`` or ``section`` filter can take in this generation."""
+        return tuple(self.ordinals[facets.FACET_FIELDS[name]].values)
+
     def all_docs(self) -> set:
         """Every live (undeleted) docnum, for a request with filters only or nothing at all."""
         return set(self.terms.all())

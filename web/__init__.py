@@ -18,7 +18,9 @@ from datetime import date
 
 from flask import Flask
 
-from search import DEFAULT_INDEX_DIR, Engine
+from search import DEFAULT_INDEX_DIR
+
+from . import engine
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -29,7 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     app.config["INDEX_DIR"] = str(app.config["INDEX_DIR"])
-    app.extensions["lede_engine"] = Engine(app.config["INDEX_DIR"])
+    engine.init_app(app)
     app.jinja_env.filters["longdate"] = long_date
 
     from . import api, compression, errors, export, feeds, pages, printable, repeats, security, stories
@@ -43,7 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     security.init_app(app)
     compression.init_app(app)
-    app.wsgi_app = repeats.RepeatedSearches(app.wsgi_app, app.extensions["lede_engine"])
+    app.wsgi_app = repeats.RepeatedSearches(app.wsgi_app, app.extensions[engine.KEY])
     return app
 
 

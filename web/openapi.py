@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from index.article import PARAGRAPH_KINDS
+from search import PARAGRAPH_KINDS
 from search import request as rules
 from search import similar
 
