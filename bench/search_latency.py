@@ -15,7 +15,6 @@ and highlighting a page of ten hits.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -30,7 +29,6 @@ from index import schema as f  # noqa: E402
 from queries import make_queries  # noqa: E402
 from search import Engine, SearchRequest, facets, highlight  # noqa: E402
 from search.request import SORTS  # noqa: E402
-from search.live import LiveIndex  # noqa: E402
 from search.parse import parse_query  # noqa: E402
 
 

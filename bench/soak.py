@@ -51,6 +51,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import load  # noqa: E402  (after the path is set, so `python bench/soak.py` works)
+from search import request  # noqa: E402
 
 SEEDS = ROOT / "seeds"
 
@@ -464,8 +465,7 @@ def _diff(want: dict, got: dict) -> str:
 
 
 # -- hostile requests ----------------------------------------------------------------------
-SEARCH_PARAMS = ("q", "outlet", "section", "published", "from", "to", "sort", "match", "page", "per_page",
-                 "collapse")  # the tests take the list from /api/openapi.json, so a new parameter is fuzzed too
+SEARCH_PARAMS = request.PARAMETERS  # the tests take the list from /api/openapi.json (the same names)
 MARKER = "ledeinj"  # every markup payload calls ledeinj(), so its escape is checked by name
 MARKUP_PAYLOADS = (
     f"<script>{MARKER}()</script>", f"<img src=x onerror={MARKER}()>", f'"><{MARKER}-tag x=1>',

@@ -27,10 +27,6 @@ from .read import RawArticle
 _PROMO = re.compile("|".join(f"(?:{p.pattern})" for p in rules.PROMO_LINES), re.IGNORECASE)
 _BLANK_LINE = re.compile(r"\n[ \t\xa0]*\n")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-# A sentence ends after a lower-case letter, digit or bracket (so "U.S." and "J." do not end one).
-_SENTENCE_END = re.compile(r"(?<=[a-z0-9)][.!?])['\"’”]?\s+(?=[A-Z“‘\"'])")
-#: Promo and contributor lines are short; longer paragraphs skip those checks (words).
-_SHORT_LINE_WORDS = 45
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +175,7 @@ def drop_promo(draft: Draft) -> Draft:
         if i in rails:
             removals.append(Removal(rules.RAIL, block.original))
             continue
-        if len(text.split()) <= _SHORT_LINE_WORDS:
+        if len(text.split()) <= rules.SHORT_LINE_WORDS:
             signature = rules.SIGNATURE.match(text)
             if signature:
                 outlet = outlet or metadata.outlet_for_site(signature.group("site"))
@@ -193,7 +189,7 @@ def drop_promo(draft: Draft) -> Draft:
 def contributor_names(text: str) -> list[str] | None:
     """The people and agencies a contributor paragraph credits, or None if it is not one."""
     names = []
-    for sentence in _SENTENCE_END.split(text.strip()):
+    for sentence in rules.SENTENCE_END.split(text.strip()):
         match = rules.CONTRIBUTED.match(sentence) or rules.REPORTED_FROM.match(sentence)
         if match:
             names += rules.NAME_SPLIT.split(match.group("who").strip())
@@ -266,7 +262,7 @@ def take_credits(draft: Draft) -> Draft:
 
 def _reads_like_caption(text: str) -> bool:
     return (len(text.split()) <= rules.CAPTION_MAX_WORDS and not rules.QUOTE_MARKS.search(text)
-            and len(_SENTENCE_END.split(text)) <= rules.CAPTION_MAX_SENTENCES)
+            and len(rules.SENTENCE_END.split(text)) <= rules.CAPTION_MAX_SENTENCES)
 
 
 def drop_duplicates(draft: Draft) -> Draft:

@@ -12,11 +12,9 @@ from .progress import Progress, for_stream
 from .clean import clean
 from .read import ReadError, read_source
 
-DEFAULT_INDEX_DIR = "var/index"
-
 
 def default_index_dir() -> Path:
-    return Path(os.environ.get("LEDE_INDEX_DIR") or DEFAULT_INDEX_DIR)
+    return Path(os.environ.get("LEDE_INDEX_DIR") or generations.DEFAULT_INDEX_DIR)
 
 
 def choose_sources(args) -> tuple[list, dict, str]:
@@ -143,7 +141,7 @@ def parser() -> argparse.ArgumentParser:
 
     def index_dir_option(cmd):
         cmd.add_argument("--index-dir", type=Path, default=default_index_dir(), metavar="DIR",
-                         help=f"where the index lives (default: $LEDE_INDEX_DIR or {DEFAULT_INDEX_DIR})")
+                         help=f"where the index lives (default: $LEDE_INDEX_DIR or {generations.DEFAULT_INDEX_DIR})")
 
     r = sub.add_parser("rebuild", help="bring the index up to date with the sources in a new generation, "
                                        "and make it live")

@@ -8,17 +8,12 @@ companion fields (schema.COMMON_FIELDS: phrases with "of", "the", …). (The did
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import datetime
 
 from . import fingerprint
 from . import schema as f
 from .article import Article
-
-
-def content_hash(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def parse_date(value: str | None) -> datetime | None:

@@ -30,6 +30,8 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+#: Where the index lives unless LEDE_INDEX_DIR says otherwise (the CLI's and the web app's default).
+DEFAULT_INDEX_DIR = "var/index"
 CURRENT = "CURRENT"
 PREVIOUS = "PREVIOUS"
 LOCK = "LOCK"

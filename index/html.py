@@ -1,9 +1,9 @@
 """HTML pruning: a page in, its main text out as (kind, text) blocks, plus its photo captions.
 
 Structural pruning finds the article among the navigation, consent banners,
-share widgets and related links. trafilatura (when installed) does it best,
-so it goes first; Lede's own rules (``rules.PRUNE_*``, beautifulsoup4) are
-the fallback. ``index/locate.py`` then finds where the extracted text sits in
+share widgets and related links. trafilatura does it best, so it goes first;
+Lede's own rules (``rules.PRUNE_*``, beautifulsoup4, lxml's parser) are the
+fallback when it finds nothing. ``index/locate.py`` then finds where the extracted text sits in
 the page, to keep the captions of the article's own photos (``<figcaption>``,
 ``<img alt>``) and to recover a standfirst the extractor dropped. The blocks
 then go through the same text stages as plain-text dumps, which catch what
@@ -14,32 +14,17 @@ from __future__ import annotations
 import warnings
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, SoupStrainer, Tag, XMLParsedAsHTMLWarning
+from trafilatura import bare_extraction
+from trafilatura.utils import load_html
 
 from . import locate, rules
-
-#: trafilatura XML element → paragraph kind hint ("" = decided by the text stages).
-_TRAFILATURA_KINDS = {"p": "", "head": "subhead", "item": "list", "cell": "cell", "quote": "", "code": ""}
-#: trafilatura XML elements that sit inside running text.
-_INLINE = {"hi", "ref", "lb", "del", "span", "sub", "sup"}
-_BS4_KINDS = {"p": "", "h2": "subhead", "h3": "subhead", "h4": "subhead", "li": "list",
-              "blockquote": "", "td": "cell", "pre": ""}
-
-
-def parser_name() -> str:
-    """lxml when installed (several times faster), else Python's own parser."""
-    try:
-        import lxml  # noqa: F401
-        return "lxml"
-    except ImportError:
-        return "html.parser"
-
 
 def make_soup(html: str, parse_only: SoupStrainer | None = None) -> BeautifulSoup:
     """BeautifulSoup of a page, quietly: XHTML pages and pages that look like a URL are still pages."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
-        return BeautifulSoup(html, parser_name(), parse_only=parse_only)
+        return BeautifulSoup(html, "lxml", parse_only=parse_only)  # lxml: several times faster than html.parser
 
 
 def _lines(text: str) -> list[str]:
@@ -47,30 +32,13 @@ def _lines(text: str) -> list[str]:
 
 
 def load_tree(html: str):
-    """The page as an lxml tree, or None: trafilatura's loader (it repairs encodings and broken markup),
-    else lxml's own parser, else (neither installed) None."""
-    try:
-        from trafilatura.utils import load_html
-    except ImportError:
-        try:
-            from lxml import etree, html as lxml_html
-        except ImportError:
-            return None
-        try:
-            return lxml_html.document_fromstring(html)
-        except (etree.ParserError, ValueError):
-            return None
+    """The page as an lxml tree by trafilatura's loader (it repairs encodings and broken markup),
+    or None when the page cannot be parsed."""
     return load_html(html)
 
 
 def trafilatura_blocks(tree, url: str | None = None) -> list[tuple[str, str]] | None:
-    """Main-content blocks found by trafilatura in ``load_tree(html)``, or None when it is not installed
-    or finds nothing."""
-    try:
-        from trafilatura import bare_extraction
-    except ImportError:
-        return None
-
+    """Main-content blocks found by trafilatura in ``load_tree(html)``, or None when it finds nothing."""
     # trafilatura's default mode, measured with bench/extraction.py (181 pages, Lede's stages on top,
     # word F1): default 0.963, favor_recall 0.962, favor_precision 0.967 but recall 0.973 vs 0.981 and
     # ~35% more CPU. A search index cannot find a paragraph it dropped, so recall wins the tie.
@@ -107,11 +75,12 @@ def _walk(element, blocks: list[tuple[str, str]]) -> None:
         loose.clear()
 
     for child in element:
-        if child.tag in _INLINE:
+        if child.tag in rules.TRAFILATURA_INLINE:
             loose.append(_text(child))
-        elif child.tag in _TRAFILATURA_KINDS and not any(d.tag in _TRAFILATURA_KINDS for d in child.iterdescendants()):
+        elif child.tag in rules.TRAFILATURA_KINDS and not any(d.tag in rules.TRAFILATURA_KINDS
+                                                               for d in child.iterdescendants()):
             flush()
-            blocks.extend((_TRAFILATURA_KINDS[child.tag], line) for line in _lines(_text(child)))
+            blocks.extend((rules.TRAFILATURA_KINDS[child.tag], line) for line in _lines(_text(child)))
         else:
             flush()
             _walk(child, blocks)
@@ -139,18 +108,18 @@ def soup_blocks(soup: BeautifulSoup) -> list[tuple[str, str]]:
     articles = soup.find_all("article") or soup.find_all("main") or [soup.body or soup]
     root = max(articles, key=lambda a: sum(len(p.get_text()) for p in a.find_all("p")))
     blocks = []
-    for tag in root.find_all(list(_BS4_KINDS)):
-        if tag.find(list(_BS4_KINDS)):
+    for tag in root.find_all(list(rules.SOUP_KINDS)):
+        if tag.find(list(rules.SOUP_KINDS)):
             continue
         text = " ".join(tag.get_text(" ").split())
         if text and _link_density(tag, text) <= rules.LINK_DENSITY_MAX:
-            blocks.append((_BS4_KINDS[tag.name], text))
+            blocks.append((rules.SOUP_KINDS[tag.name], text))
     return blocks
 
 
 #: One cheap parse serves metadata: only these tags are built
 #: (a full BeautifulSoup parse costs more than trafilatura's whole extraction).
-PAGE_TAGS = SoupStrainer(["meta", "title", "script", "link", "time"])  # time: a date for metadata.py
+PAGE_TAGS = SoupStrainer(list(rules.PAGE_TAGS))
 
 
 def parse_page(html: str) -> BeautifulSoup:

@@ -30,10 +30,6 @@ from collections import Counter
 
 from . import rules
 
-#: Elements whose text the extractor returns as one block.
-_BLOCK_TAGS = ("p", "li", "h2", "h3", "h4", "h5", "h6", "td", "blockquote", "pre", "dd")
-#: Opening characters that identify a block (enough to be unique, short enough to survive trailing edits).
-_KEY_CHARS = 60
 
 
 def _norm(text: str) -> str:
@@ -41,7 +37,7 @@ def _norm(text: str) -> str:
 
 
 def _key(text: str) -> str:
-    return _norm(text)[:_KEY_CHARS].casefold()
+    return _norm(text)[:rules.LOCATE_KEY_CHARS].casefold()
 
 
 def _text(element) -> str:
@@ -155,7 +151,7 @@ class Place:
         self.extracted = " ".join(_norm(text) for text in blocks).casefold()
         wanted = {_key(text) for text in blocks if len(text.split()) >= rules.LOCATE_MIN_WORDS}
         matched, self.density = [], {}
-        for element in tree.iter(_BLOCK_TAGS):
+        for element in tree.iter(rules.LOCATE_BLOCK_TAGS):
             text = _text(element)
             key = _key(text)
             if key in wanted:
@@ -169,7 +165,7 @@ class Place:
         if self.root is None:
             return
         self.order = {element: n for n, element in enumerate(tree.iter())}
-        self.start = min((self.order[el] for el in self.root.iter(_BLOCK_TAGS)
+        self.start = min((self.order[el] for el in self.root.iter(rules.LOCATE_BLOCK_TAGS)
                           if _key(_text(el)) and _key(_text(el)) in self.extracted), default=None)
         if self.start is not None:
             headings = [h for h in tree.iter("h1") if self.order[h] < self.start]

@@ -21,12 +21,11 @@ import json
 import re
 from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup, SoupStrainer
+from bs4 import BeautifulSoup
 
 from . import rules
 from .article import UNKNOWN
 from .read import repair
-from .html import make_soup
 
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
@@ -34,8 +33,6 @@ _ISO = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:\b|T)")
 _COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})(?:T|\s|$)")
 _MONTH_FIRST = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b")
 _DAY_FIRST = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})\b")
-_ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
-                  "opinionnewsarticle", "backgroundnewsarticle", "webpage", "liveblogposting"}
 
 
 def normalise_date(value) -> str | None:
@@ -78,18 +75,12 @@ def _zoned(text: str) -> dt.datetime | None:
     return stamp if stamp.tzinfo is not None else None
 
 
-#: Dates before this year are not news dates (a default, an epoch, a typo).
-EARLIEST_YEAR = 1800
-#: How far in the future a date may be (time zones, embargoes) before it is not trusted.
-FUTURE_SLACK = dt.timedelta(days=1)
-
-
 def implausible(date: str) -> str:
     """Why a YYYY-MM-DD date cannot be an article's publication date ("" when it can)."""
     day = dt.date.fromisoformat(date)
-    if day.year < EARLIEST_YEAR:
-        return f"published date {date} is before {EARLIEST_YEAR}"
-    if day > (dt.datetime.now(dt.timezone.utc) + FUTURE_SLACK).date():
+    if day.year < rules.EARLIEST_YEAR:
+        return f"published date {date} is before {rules.EARLIEST_YEAR}"
+    if day > (dt.datetime.now(dt.timezone.utc) + rules.FUTURE_SLACK).date():
         return f"published date {date} is in the future"
     return ""
 
@@ -108,22 +99,16 @@ def headline_case(text: str) -> str:
     return re.sub(r"[A-Za-z]+(?:['’][A-Za-z]+)*", lambda m: m.group(0)[0].upper() + m.group(0)[1:].lower(), text)
 
 
-#: Sections are facets: "news", "NEWS" and " News " must be one value. Short all-caps words in a
-#: mixed-case section are acronyms and stay ("UK politics").
-ACRONYM_MAX = 6
-SECTION_MAX_WORDS = 5
-
-
 def normal_section(value) -> str | None:
     """A section in one canonical form (spacing collapsed, sentence case), or None when it is not a
     section: a keyword list ("politics, trump, 2016"), a URL or path, or a long phrase."""
     if not isinstance(value, str):
         return None
     text = " ".join(repair(value).split())
-    if not text or re.search(r"://|^www\.|^/|[,;|]", text) or len(text.split()) > SECTION_MAX_WORDS:
+    if not text or re.search(r"://|^www\.|^/|[,;|]", text) or len(text.split()) > rules.SECTION_MAX_WORDS:
         return None
     whole_upper = text.isupper()
-    words = [w if (not whole_upper and w.isupper() and len(w) <= ACRONYM_MAX) else w.lower() for w in text.split()]
+    words = [w if (not whole_upper and w.isupper() and len(w) <= rules.ACRONYM_MAX) else w.lower() for w in text.split()]
     first = words[0]
     words[0] = first[0].upper() + first[1:]
     return " ".join(words)
@@ -203,9 +188,6 @@ def outlet_in_credit(contributors: str) -> str | None:
 
 # --- HTML ----------------------------------------------------------------------
 
-HEAD_TAGS = SoupStrainer(["meta", "title", "script", "link", "time"])
-
-
 def _name(value) -> str:
     """A JSON-LD person/organisation (string, dict or list of them) as display text."""
     if isinstance(value, str):
@@ -227,7 +209,7 @@ def _json_ld_articles(soup) -> list[dict]:
         elif isinstance(node, dict):
             kinds = node.get("@type", "")
             kinds = kinds if isinstance(kinds, list) else [kinds]
-            if any(isinstance(k, str) and k.lower() in _ARTICLE_TYPES for k in kinds):
+            if any(isinstance(k, str) and k.lower() in rules.ARTICLE_TYPES for k in kinds):
                 found.append(node)
             walk(node.get("@graph", []))
 
@@ -241,13 +223,8 @@ def _json_ld_articles(soup) -> list[dict]:
     return found
 
 
-def html_metadata(html: str) -> dict:
-    """Outlet, section, published, byline, title and url as the page's own metadata states them."""
-    return page_metadata(make_soup(html, HEAD_TAGS))
-
-
 def page_metadata(soup: BeautifulSoup) -> dict:
-    """``html_metadata`` of a parsed page (it needs only the ``HEAD_TAGS``).
+    """Outlet, section, published, byline, title and url as the parsed page's own metadata states them.
 
     Keys are present only when the page states a value.
     """

@@ -23,31 +23,21 @@ _FOLD = re.compile(r"['\"‘’‚‛“”„‟`´«»‹›.]")
 _WORD = re.compile(r"\w+")
 
 
-#: Credits sit at the end: only this many trailing characters are searched (keeps it linear and cheap).
-_CREDIT_TAIL = 160
-_QUICK_CREDIT = re.compile(r"[-–—|)]|\b(?:[Cc]redit|Photo|Picture|Image|PHOTO|CREDIT)s?\b")
-
-
-_CREDIT_MARKS = "-–—|)"  # _QUICK_CREDIT's characters
-# _QUICK_CREDIT's words without their word boundaries: one of these is in any text whose words match.
-_CREDIT_WORDS = ("redit", "Photo", "Picture", "Image", "PHOTO", "CREDIT")
-
-
 def _may_hold_credit(tail: str) -> bool:
-    """``_QUICK_CREDIT.search(tail)``, answered by substring tests where they suffice
+    """``rules.QUICK_CREDIT.search(tail)``, answered by substring tests where they suffice
     (a regex trying its word boundaries at every character cost more than the credit patterns)."""
-    for mark in _CREDIT_MARKS:
+    for mark in rules.QUICK_CREDIT_MARKS:
         if mark in tail:
             return True
-    for word in _CREDIT_WORDS:
+    for word in rules.QUICK_CREDIT_WORDS:
         if word in tail:
-            return _QUICK_CREDIT.search(tail) is not None
+            return rules.QUICK_CREDIT.search(tail) is not None
     return False
 
 
 def strip_credit(text: str) -> tuple[str, str]:
     """(text without a trailing photo credit, the credit or "")."""
-    offset = max(0, len(text) - _CREDIT_TAIL)
+    offset = max(0, len(text) - rules.CREDIT_TAIL)
     tail = text[offset:]
     if not _may_hold_credit(tail):
         return text, ""

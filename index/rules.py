@@ -7,6 +7,7 @@ suffix, a share prompt), never for one site's sentences.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 _I = re.IGNORECASE
@@ -48,6 +49,10 @@ DEDUP_ANYWHERE_MIN_WORDS = 15
 #: page's own pattern — a meal plan's daily recipe, an interview series'
 #: recurring question — and every copy stays.
 DEDUP_MAX_COPIES = 2
+#: Promo and contributor lines are short; longer paragraphs skip those checks (words).
+SHORT_LINE_WORDS = 45
+# A sentence ends after a lower-case letter, digit or bracket (so "U.S." and "J." do not end one).
+SENTENCE_END = re.compile(r"(?<=[a-z0-9)][.!?])['\"’”]?\s+(?=[A-Z“‘\"'])")
 
 # Leading ellipsis dots left by a scraper that cut a teaser ("....Iran will").
 LEADING_DOTS = re.compile(r"^(?:\.{2,}|…+)\s*")
@@ -90,6 +95,13 @@ CREDIT_SUFFIXES = (
 #: For each of CREDIT_SUFFIXES, in order: characters one of which a text holds wherever the pattern
 #: matches (its colon, its dash, its bracket), checked before the (dearer) pattern is tried.
 CREDIT_SUFFIX_MARKS = (":", "-–—|", ")")
+#: Credits sit at the end: only this many trailing characters are searched (keeps it linear and cheap).
+CREDIT_TAIL = 160
+#: What any credit suffix holds somewhere: a dash, bar or bracket, or a credit word.
+QUICK_CREDIT = re.compile(r"[-–—|)]|\b(?:[Cc]redit|Photo|Picture|Image|PHOTO|CREDIT)s?\b")
+QUICK_CREDIT_MARKS = "-–—|)"  # QUICK_CREDIT's characters
+# QUICK_CREDIT's words without their word boundaries: one of these is in any text whose words match.
+QUICK_CREDIT_WORDS = ("redit", "Photo", "Picture", "Image", "PHOTO", "CREDIT")
 #: A line that is nothing but a credit ("Image copyright Getty Images").
 CREDIT_LINE = re.compile(r"^(?:(?:Image|Photo|Picture)\s+(?:copyright|credit)\s*:?|"
                          r"(?:Photo(?:graph)?s?|Pictures?|Images?|Credits?)\s*:)\s*(?P<credit>.{2,80})$", _I)
@@ -378,8 +390,21 @@ PRUNE_NAMES = re.compile(r"(?:^|[\s_-])(?:cookies?|consent|gdpr|cmp|onetrust|sha
 LINK_DENSITY_MAX = 0.5
 #: Shortest image alt text kept as a caption, in words ("logo", "photo" are not captions).
 ALT_MIN_WORDS = 4
+#: trafilatura XML element → paragraph kind hint ("" = decided by the text stages).
+TRAFILATURA_KINDS = {"p": "", "head": "subhead", "item": "list", "cell": "cell", "quote": "", "code": ""}
+#: trafilatura XML elements that sit inside running text.
+TRAFILATURA_INLINE = {"hi", "ref", "lb", "del", "span", "sub", "sup"}
+#: HTML element → paragraph kind hint, for Lede's own pruning (when trafilatura finds nothing).
+SOUP_KINDS = {"p": "", "h2": "subhead", "h3": "subhead", "h4": "subhead", "li": "list",
+              "blockquote": "", "td": "cell", "pre": ""}
+#: The only tags parsed for the page's metadata (time: a date for metadata.py).
+PAGE_TAGS = ("meta", "title", "script", "link", "time")
 
 # --- where the article sits in its page (index/locate.py) -----------------------------
+#: Elements whose text the extractor returns as one block.
+LOCATE_BLOCK_TAGS = ("p", "li", "h2", "h3", "h4", "h5", "h6", "td", "blockquote", "pre", "dd")
+#: Opening characters that identify a block (enough to be unique, short enough to survive trailing edits).
+LOCATE_KEY_CHARS = 60
 #: Extracted paragraphs of at least this many words are looked up in the page (short lines repeat).
 LOCATE_MIN_WORDS = 5
 #: The article's container is the deepest element holding at least this share of the paragraphs found.
@@ -413,3 +438,16 @@ STANDFIRST_NAMES = re.compile(r"standfirst|lead(?!er|ing)|lede|\bdek\b|\bdeck\b|
 #: Class/id words of what sits between a headline and the body but is not a lead.
 STANDFIRST_SKIP_NAMES = re.compile(r"(?:byline|author|date|time|meta|credit|caption|share|social|related|newsletter|"
                                    r"breadcrumb|tags?\b|promo|advert|banner|cookie|consent|nav|menu|comment|cta\b|bio\b)", _I)
+
+# --- what a page or a feed says about itself (index/metadata.py) ------------------------
+#: JSON-LD @types that describe an article (news articles preferred over a generic web page).
+ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
+                 "opinionnewsarticle", "backgroundnewsarticle", "webpage", "liveblogposting"}
+#: Dates before this year are not news dates (a default, an epoch, a typo).
+EARLIEST_YEAR = 1800
+#: How far in the future a date may be (time zones, embargoes) before it is not trusted.
+FUTURE_SLACK = dt.timedelta(days=1)
+#: Sections are facets: "news", "NEWS" and " News " must be one value. Short all-caps words in a
+#: mixed-case section are acronyms and stay ("UK politics"); longer phrases are not sections (words).
+ACRONYM_MAX = 6
+SECTION_MAX_WORDS = 5

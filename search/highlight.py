@@ -22,7 +22,7 @@ from whoosh import query as wq
 
 from .common_words import source_field
 from .phrases import MixedPhrase, offsets_of, phrase_terms
-from .postings import step_values, term_values
+from .postings import term_values
 
 MAX_SNIPPETS = 3
 FRAGMENT_CHARS = 220  # longest run of text one fragment covers between its first and last match
@@ -158,11 +158,6 @@ def occurrences(words: list[list[tuple[int, int, int]]], slop: int, offsets=None
 def term_characters(reader, fieldname: str, text: bytes, docnums: list[int], blocks=None, key=None):
     """(docnum, [(pos, start, end)]) for each of the sorted segment ``docnums`` that has the term."""
     return term_values(reader, fieldname, text, docnums, "characters", blocks, key)
-
-
-def _step_characters(m, docnums):
-    """The same as term_characters, stepping a matcher of any kind forward with skip_to."""
-    return step_values(m, docnums, "characters")
 
 
 def _merge(spans: list) -> list[tuple[int, int]]:

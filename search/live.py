@@ -31,7 +31,6 @@ from .cache import LRUCache
 from .errors import IndexUnavailable
 
 FILTER_CACHE_SIZE = 64  # distinct filter combinations kept per searcher
-BLOCK_INDEX_SIZE = 500_000  # postings blocks whose file position is kept per searcher (16 bytes each)
 #: Seconds a generation that failed to open is not tried again while CURRENT stays the same:
 #: opening a broken one reads as much as opening a good one, and every request would pay it.
 RETRY_BROKEN_S = 10.0
@@ -76,7 +75,7 @@ class LiveIndex:
         self.terms = matching.TermDocs(self.searcher)
         #: postings block indexes, keyed (segment number, field, word): highlighting reads character
         #: offsets through them, phrase matching positions (postings.py)
-        self.blocks = LRUCache(BLOCK_INDEX_SIZE)
+        self.blocks = LRUCache(scoring.BLOCK_INDEX_SIZE)
         self.scores = scoring.TermScores(self.searcher, self.blocks)  # exact BM25F, per-word scores cached
 
     def _date_ranks(self, size: int) -> tuple[array, array]:
@@ -111,6 +110,10 @@ class LiveIndex:
         if self._stories is None:
             self._stories = StoryIndex.load(self.path)
         return self._stories
+
+    def filter_values(self, name: str) -> tuple[str, ...]:
+        """Every value the ``outlet`` or ``section`` filter can take in this generation."""
+        return tuple(self.ordinals[facets.FACET_FIELDS[name]].values)
 
     def all_docs(self) -> set:
         """Every live (undeleted) docnum, for a request with filters only or nothing at all."""

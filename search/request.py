@@ -28,6 +28,8 @@ PUBLISHED_VALUE = re.compile(r"^(\d{4}-\d{2}(-\d{2})?|%s)$" % UNDATED, re.ASCII)
 DATE_VALUE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)  # what `from`/`to` take (not ISO's other forms)
 TRUE_WORDS, FALSE_WORDS = ("1", "true", "yes", "on"), ("0", "false", "no", "off")  # any letter case
 BOOLEAN_WORDS = TRUE_WORDS + FALSE_WORDS
+#: What a request takes for a parameter that is absent or empty (the others: nothing, no filter).
+DEFAULTS = {"sort": SORTS[0], "match": MATCHES[0], "page": 1, "per_page": DEFAULT_PER_PAGE, "collapse": True}
 
 
 @dataclass(frozen=True)
@@ -37,11 +39,11 @@ class SearchRequest:
     sections: tuple[str, ...] = ()
     date_from: date | None = None
     date_to: date | None = None
-    sort: str = "relevance"
-    match: str = "all"
-    page: int = 1
-    per_page: int = DEFAULT_PER_PAGE
-    collapse: bool = True
+    sort: str = DEFAULTS["sort"]
+    match: str = DEFAULTS["match"]
+    page: int = DEFAULTS["page"]
+    per_page: int = DEFAULTS["per_page"]
+    collapse: bool = DEFAULTS["collapse"]
     published: tuple[str, ...] = ()  # months "2020-01", days "2020-01-31" and/or "undated", combined with OR
 
     @property
@@ -72,9 +74,9 @@ class SearchRequest:
             date_to=date_to,
             sort=_choice(get("sort"), "sort", SORTS),
             match=_choice(get("match"), "match", MATCHES),
-            page=_int(get("page"), "page", 1, 1, MAX_PAGE),
-            per_page=_int(get("per_page"), "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
-            collapse=_bool(get("collapse"), "collapse", True),
+            page=_int(get("page"), "page", DEFAULTS["page"], 1, MAX_PAGE),
+            per_page=_int(get("per_page"), "per_page", DEFAULTS["per_page"], 1, MAX_PER_PAGE),
+            collapse=_bool(get("collapse"), "collapse", DEFAULTS["collapse"]),
             published=tuple(published_value(v) for v in getlist("published") if v),
         )
 

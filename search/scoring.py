@@ -77,7 +77,9 @@ TOO_MANY_CLAUSES = wq.Or.TOO_MANY_CLAUSES
 #: part's documents, and not cached: 512 = when that skips at least three blocks in four.
 NARROW_RATIO = 512
 SIZE_CACHE = 16_384  # document frequencies kept per searcher (a few dozen bytes each)
-BLOCK_INDEX_SIZE = 500_000  # postings blocks whose position phrase matching keeps per searcher (16 bytes each)
+#: Postings blocks whose file position is kept per searcher (16 bytes each), shared by scoring,
+#: phrase matching and highlighting (search/live.py hands one cache to all three).
+BLOCK_INDEX_SIZE = 500_000
 
 _WEIGHT = itemgetter(0)
 PHRASES = (wq.Phrase, phrases.MixedPhrase)

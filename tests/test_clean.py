@@ -14,8 +14,8 @@ from hypothesis import given, settings, strategies as st
 
 from conftest import ROOT, SEEDS, needs_shared
 from golden_seeds import SEEDS as GOLDEN, seed_lines
-from index import consent, html, metadata
-from index.article import PARAGRAPH_KINDS
+from index import consent, html, metadata, rules
+from index.article import PARAGRAPH_KINDS, Article
 from index.clean import clean, contributor_names, split_paragraphs
 from index import neardup
 from index.neardup import is_near_duplicate, strip_credit, words
@@ -31,7 +31,7 @@ def cleaned_seed(name: str, directory=SEEDS):
     return clean(raw)
 
 
-def text_article(text: str, **meta) -> "Article":  # noqa: F821
+def text_article(text: str, **meta) -> Article:
     return clean(RawArticle(id="t", source="t.txt", text=text, meta=meta))
 
 
@@ -291,7 +291,7 @@ def test_strip_credit(text, credit):
                 max_size=12))
 def test_the_quick_credit_check_answers_as_its_pattern_does(pieces):
     tail = "".join(pieces)
-    assert neardup._may_hold_credit(tail) == bool(neardup._QUICK_CREDIT.search(tail))
+    assert neardup._may_hold_credit(tail) == bool(rules.QUICK_CREDIT.search(tail))
 
 
 @pytest.mark.parametrize("line", [

@@ -16,6 +16,7 @@ import pytest
 from conftest import needs_shared
 from index import build, html, locate
 from index.clean import clean
+from index.article import Article
 from index.read import RawArticle, decode
 from web import create_app
 
@@ -31,11 +32,11 @@ BODY = "".join(f"<p>{text}</p>" for text in (
 ))
 
 
-def page_article(html: str, url: str = "https://example.com/news/bridge") -> "Article":  # noqa: F821
+def page_article(html: str, url: str = "https://example.com/news/bridge") -> Article:
     return clean(RawArticle(id="page", source=url, html=html, meta={"url": url}))
 
 
-def text_article(text: str) -> "Article":  # noqa: F821
+def text_article(text: str) -> Article:
     return clean(RawArticle(id="text", source="text.txt", text=text))
 
 

@@ -91,7 +91,8 @@ def test_block_index_finds_the_same_offsets_as_stepping_through_the_postings(tmp
 
     from articles import delete
     from search.cache import LRUCache
-    from search.highlight import _step_characters, term_characters
+    from search.highlight import term_characters
+    from search.postings import step_values
 
     rng = random.Random(5)
     words = "oil gas embassy protest market police storm vote".split()
@@ -116,7 +117,7 @@ def test_block_index_finds_the_same_offsets_as_stepping_through_the_postings(tmp
                 for trial in range(3):
                     pages = sorted(rng.sample(live, 25))
                     got = list(term_characters(reader, fieldname, text, pages, blocks, (n, fieldname, text)))
-                    expected = list(_step_characters(reader.postings(fieldname, text), pages))
+                    expected = list(step_values(reader.postings(fieldname, text), pages, "characters"))
                     assert got == expected, (fieldname, text)
         every = [k for k in blocks._entries if k[2] == b"stori"]
         assert every and all(len(blocks.get(k)[0]) > 1 for k in every)  # several blocks: jumps were tested

@@ -18,18 +18,20 @@ from datetime import date
 
 from flask import Flask
 
-from search import Engine
+from search import DEFAULT_INDEX_DIR
+
+from . import engine
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__)
-    app.config.from_mapping(INDEX_DIR=os.environ.get("LEDE_INDEX_DIR") or "var/index",
+    app.config.from_mapping(INDEX_DIR=os.environ.get("LEDE_INDEX_DIR") or DEFAULT_INDEX_DIR,
                             MAX_CONTENT_LENGTH=1024 * 1024)
     app.config.from_prefixed_env("LEDE")
     if test_config:
         app.config.from_mapping(test_config)
     app.config["INDEX_DIR"] = str(app.config["INDEX_DIR"])
-    app.extensions["lede_engine"] = Engine(app.config["INDEX_DIR"])
+    engine.init_app(app)
     app.jinja_env.filters["longdate"] = long_date
 
     from . import api, compression, errors, export, feeds, pages, printable, repeats, security, stories
@@ -43,7 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     security.init_app(app)
     compression.init_app(app)
-    app.wsgi_app = repeats.RepeatedSearches(app.wsgi_app, app.extensions["lede_engine"])
+    app.wsgi_app = repeats.RepeatedSearches(app.wsgi_app, app.extensions[engine.KEY])
     return app
 
 

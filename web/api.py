@@ -8,12 +8,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, UnsupportedMediaType
 
-from index import schema as f
-
 from search import BadQuery, IndexUnavailable, SearchRequest, attention
 from search import request as rules
 
 from . import openapi
+from .engine import get_engine
 from .ids import plausible_id
 
 bp = Blueprint("api", __name__)
@@ -22,13 +21,9 @@ ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
-def engine():
-    return current_app.extensions["lede_engine"]
-
-
 def find_article(article_id: str) -> dict:
     """The article's JSON, or a 404 naming the id (shortened: ids in URLs can be long)."""
-    article = engine().article(article_id) if plausible_id(article_id) else None
+    article = get_engine().article(article_id) if plausible_id(article_id) else None
     if article is None:
         not_found(article_id)
     return article
@@ -59,7 +54,7 @@ def api_search_post():
 
 
 def search_response(search_request: SearchRequest):
-    body = current_app.json.dumps(engine().search(search_request).to_json())
+    body = current_app.json.dumps(get_engine().search(search_request).to_json())
     return current_app.response_class(body + "\n", mimetype="application/json")
 
 
@@ -111,7 +106,7 @@ def api_article(article_id: str):
 @bp.get("/healthz")
 def healthz():
     try:
-        return jsonify(engine().health())
+        return jsonify(get_engine().health())
     except IndexUnavailable as exc:
         return jsonify({"status": "unavailable", "message": exc.message}), 503
 
@@ -120,8 +115,8 @@ def healthz():
 def openapi_document():
     """The API's description; filter parameters list the live index's outlets and sections when there is one."""
     try:
-        ordinals = engine().live().ordinals
-        values = tuple(ordinals[f.OUTLET].values), tuple(ordinals[f.SECTION].values)
+        live = get_engine().live()
+        values = live.filter_values("outlet"), live.filter_values("section")
     except IndexUnavailable:
         values = (), ()
     return jsonify(openapi.document(*values))
@@ -170,4 +165,4 @@ def api_not_found(anything: str):
 def api_attention():
     """Matches per outlet per day, week or month, with each outlet's output in the same periods."""
     search_request = SearchRequest.from_params(request.args.get, request.args.getlist)
-    return jsonify(attention.attention(engine(), search_request, request.args.get("interval") or "month"))
+    return jsonify(attention.attention(get_engine(), search_request, request.args.get("interval") or "month"))

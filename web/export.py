@@ -19,7 +19,7 @@ from flask import Blueprint, current_app, request
 from search import BadQuery, SearchRequest
 from search import export as exporting
 
-from . import api
+from .engine import get_engine
 
 bp = Blueprint("export", __name__)
 
@@ -98,7 +98,7 @@ def api_export():
     fmt = choice("format", tuple(FORMATS), "csv")
     extra = choice("fields", FIELDS, None)
     search_request = SearchRequest.from_params(request.args.get, request.args.getlist)
-    found = exporting.export(api.engine(), search_request, text=extra == "text")
+    found = exporting.export(get_engine(), search_request, text=extra == "text")
     body = WRITERS[fmt](found.rows(), found.columns)
     response = current_app.response_class(body, content_type=FORMATS[fmt])
     response.headers["Content-Disposition"] = content_disposition(filename(search_request.q, fmt))

@@ -22,7 +22,7 @@ from flask import Blueprint, current_app, request, url_for
 
 from search import SearchRequest
 
-from . import api
+from .engine import get_engine
 from .links import State
 from .printable import printable
 
@@ -64,13 +64,13 @@ def etag_for(generation: str, query: str) -> str:
 def search_feed():
     search_request = SearchRequest.from_params(request.args.get, request.args.getlist)
     query = search_state_query(State.from_args(request.args))
-    live = api.engine().live()
+    live = get_engine().live()
     etag = etag_for(live.generation, query)
     if request.if_none_match.contains_weak(etag):
         response = current_app.response_class(status=304)
     else:
         newest = replace(search_request, sort="newest", page=1, per_page=FEED_SIZE, collapse=False)
-        hits = [h for h in api.engine().search(newest).hits if not h.partial]
+        hits = [h for h in get_engine().search(newest).hits if not h.partial]
         built = datetime.fromtimestamp(live.path.stat().st_mtime, timezone.utc).replace(microsecond=0)
         body = ET.tostring(feed(search_request.q, query, hits, built), encoding="utf-8", xml_declaration=True)
         response = current_app.response_class(body, content_type=MIMETYPE + "; charset=utf-8")
@@ -119,7 +119,7 @@ def entry(root: ET.Element, hit, query: str, built: datetime) -> datetime:
 
 
 def first_paragraph(article_id: str) -> str:
-    article = api.engine().article(article_id) or {}
+    article = get_engine().article(article_id) or {}
     for p in article.get("paragraphs", ()):
         if p["kind"] == "body":
             return p["text"]

@@ -7,6 +7,7 @@ request, so `python -m index rebuild` is picked up without a restart.
 import multiprocessing
 import os
 
+from web.engine import KEY as ENGINE_KEY
 from web.workers import REQUEST_LINE_LIMIT
 
 
@@ -63,7 +64,7 @@ def post_worker_init(worker):
     app = getattr(worker, "wsgi", None)
     if app is not None and hasattr(app, "debug"):
         app.debug = False
-    engine = getattr(app, "extensions", {}).get("lede_engine")
+    engine = getattr(app, "extensions", {}).get(ENGINE_KEY)
     if engine is not None:
         try:
             engine.warm()

@@ -10,14 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-#: The page's state parameters, in the order they appear in URLs we make.
-#: Parameters not listed here are dropped from links.
-STATE_PARAMS = ("q", "outlet", "section", "published", "from", "to", "sort", "match", "collapse",
-                "attention", "per_page", "page")
+from search import request
+
+#: The page's own parameters (not a search's), placed in URLs before the paging ones.
+PAGE_PARAMS = ("attention",)
+_PAGING = request.PARAMETERS.index("per_page")
+#: The page's state parameters: the search's and the page's own, in the order they appear in URLs
+#: we make. Parameters not listed here are dropped from links.
+STATE_PARAMS = request.PARAMETERS[:_PAGING] + PAGE_PARAMS + request.PARAMETERS[_PAGING:]
 #: Parameters a visitor can add and remove one value at a time.
-FILTER_PARAMS = ("outlet", "section", "published")
-#: Values that equal the default are left out, to keep URLs short and canonical.
-DEFAULTS = {"sort": "relevance", "match": "all", "page": "1", "per_page": "10"}
+FILTER_PARAMS = request.REPEATABLE
+#: Values that equal the default are left out, to keep URLs short and canonical. (Booleans stay as
+#: given: several words mean true, and none of them was ever dropped from a URL.)
+DEFAULTS = {name: str(value) for name, value in request.DEFAULTS.items() if name not in request.BOOLEANS}
 
 PATH = "/"
 

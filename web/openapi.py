@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from index.article import PARAGRAPH_KINDS
+from search import PARAGRAPH_KINDS
 from search import request as rules
 from search import similar
 
@@ -43,10 +43,16 @@ def any_case(words) -> str:
                            for w in words) + ")$"
 
 
-def list_param(name: str, description: str, values=None) -> dict:
-    """A repeatable filter; ``values``: the live index's (unknown values are a 400)."""
-    item = {"type": "string", "enum": list(values)} if values else {"type": "string", "minLength": 1}
-    return param(name, description, {"type": "array", "items": or_empty(item)}, style="form", explode=True)
+def one_of(values=None) -> dict:
+    """A filter's value; ``values``: the live index's (unknown values are a 400)."""
+    return {"type": "string", "enum": list(values)} if values else {"type": "string", "minLength": 1}
+
+
+def search_param(name: str, description: str, schema: dict) -> dict:
+    """One of ``request.PARAMETERS``; a repeatable one takes a list of ``schema``'s values."""
+    if name in rules.REPEATABLE:
+        return param(name, description, {"type": "array", "items": or_empty(schema)}, style="form", explode=True)
+    return param(name, description, schema)
 
 
 #: ``published`` values: a month of a real year, or a real day (request.published_value checks the calendar).
@@ -54,9 +60,12 @@ PUBLISHED_MONTH = r"^([1-9]\d{3}|0[1-9]\d{2}|00[1-9]\d|000[1-9])-(0[1-9]|1[0-2])
 
 
 def search_parameters(outlets=None, sections=None) -> list[dict]:
-    """The parameters of /api/search (and of every endpoint that takes a search); every one may be empty."""
-    return [
-        param("q", "The query, in the query language described at /help: all words required by default, "
+    """The parameters of /api/search (and of every endpoint that takes a search); every one may be empty.
+
+    One for each of ``request.PARAMETERS``, in its order (one without a description here is a KeyError).
+    """
+    described = {
+        "q": ("The query, in the query language described at /help: all words required by default, "
               "`OR`, `NOT`/`-word`, `\"phrases\"`, `field:value` (title, outlet, section, byline), "
               "`published:[2019-12-31 TO 2020-01-01]`, `prefix*`, `fuzzy~`. Empty or absent: every article. "
               "`outlet:`, `section:` and `published:` are strict filters, like the parameters of the same "
@@ -69,35 +78,35 @@ def search_parameters(outlets=None, sections=None) -> list[dict]:
               f"{similar.MIN_SHOULD_MATCH:.0%} of them match, best first (`match` does not apply). "
               "Long queries fit better in the body of `POST /api/search` than in a URL.",
               {"type": "string", "maxLength": rules.MAX_QUERY_LENGTH}),
-        list_param("outlet", "Keep only these outlets (repeat for several; any of them matches). "
-                   "Values are exactly the `value`s of `facets.outlet`; empty values are ignored.", outlets),
-        list_param("section", "Keep only these sections (repeatable; any matches). "
-                   "Values are exactly the `value`s of `facets.section`; empty values are ignored.", sections),
-        param("published", "Keep articles published in these months (`YYYY-MM`) or days (`YYYY-MM-DD`), "
-              "or `undated` for articles without a date; repeatable, any matches. Values are exactly the "
-              "`value`s of `facets.published`.",
-              {"type": "array", "items": or_empty({"anyOf": [
-                  {"type": "string", "pattern": PUBLISHED_MONTH}, {"type": "string", "format": "date"},
-                  {"type": "string", "enum": [rules.UNDATED]}]})},
-              style="form", explode=True),
-        param("from", "Keep articles published on or after this date (YYYY-MM-DD).",
-              or_empty({"type": "string", "format": "date"})),
-        param("to", "Keep articles published on or before this date (YYYY-MM-DD); not before `from`.",
-              or_empty({"type": "string", "format": "date"})),
-        param("sort", "Order of hits: best match first, or by publication date.",
-              or_empty({"type": "string", "enum": list(rules.SORTS), "default": rules.SORTS[0]})),
-        param("match", "`all`: every word of `q` must match; `any`: at least one.",
-              or_empty({"type": "string", "enum": list(rules.MATCHES), "default": rules.MATCHES[0]})),
-        param("page", f"Page of hits, from 1 to {rules.MAX_PAGE}.",
-              or_empty({"type": "integer", "minimum": 1, "maximum": rules.MAX_PAGE, "default": 1})),
-        param("per_page", f"Hits per page, from 1 to {rules.MAX_PER_PAGE}.",
-              or_empty({"type": "integer", "minimum": 1, "maximum": rules.MAX_PER_PAGE,
-                        "default": rules.DEFAULT_PER_PAGE})),
-        param("collapse", "Fold near-identical copies (one text run by several outlets) into one hit whose `also_in` "
-              "names the others (`true`/`false`; also `1`/`0`, `yes`/`no`, `on`/`off`, in any case).",
-              or_empty({"anyOf": [{"type": "boolean", "default": True},
-                                  {"type": "string", "pattern": any_case(rules.BOOLEAN_WORDS)}]})),
-    ]
+        "outlet": ("Keep only these outlets (repeat for several; any of them matches). "
+                   "Values are exactly the `value`s of `facets.outlet`; empty values are ignored.", one_of(outlets)),
+        "section": ("Keep only these sections (repeatable; any matches). "
+                    "Values are exactly the `value`s of `facets.section`; empty values are ignored.", one_of(sections)),
+        "published": ("Keep articles published in these months (`YYYY-MM`) or days (`YYYY-MM-DD`), "
+                      "or `undated` for articles without a date; repeatable, any matches. Values are exactly the "
+                      "`value`s of `facets.published`.",
+                      {"anyOf": [{"type": "string", "pattern": PUBLISHED_MONTH}, {"type": "string", "format": "date"},
+                                 {"type": "string", "enum": [rules.UNDATED]}]}),
+        "from": ("Keep articles published on or after this date (YYYY-MM-DD).",
+                 or_empty({"type": "string", "format": "date"})),
+        "to": ("Keep articles published on or before this date (YYYY-MM-DD); not before `from`.",
+               or_empty({"type": "string", "format": "date"})),
+        "sort": ("Order of hits: best match first, or by publication date.",
+                 or_empty({"type": "string", "enum": list(rules.SORTS), "default": rules.DEFAULTS["sort"]})),
+        "match": ("`all`: every word of `q` must match; `any`: at least one.",
+                  or_empty({"type": "string", "enum": list(rules.MATCHES), "default": rules.DEFAULTS["match"]})),
+        "page": (f"Page of hits, from 1 to {rules.MAX_PAGE}.",
+                 or_empty({"type": "integer", "minimum": 1, "maximum": rules.MAX_PAGE,
+                           "default": rules.DEFAULTS["page"]})),
+        "per_page": (f"Hits per page, from 1 to {rules.MAX_PER_PAGE}.",
+                     or_empty({"type": "integer", "minimum": 1, "maximum": rules.MAX_PER_PAGE,
+                               "default": rules.DEFAULTS["per_page"]})),
+        "collapse": ("Fold near-identical copies (one text run by several outlets) into one hit whose "
+                     "`also_in` names the others (`true`/`false`; also `1`/`0`, `yes`/`no`, `on`/`off`, in any case).",
+                     or_empty({"anyOf": [{"type": "boolean", "default": rules.DEFAULTS["collapse"]},
+                                         {"type": "string", "pattern": any_case(rules.BOOLEAN_WORDS)}]})),
+    }
+    return [search_param(name, *described[name]) for name in rules.PARAMETERS]
 
 
 def search_body(parameters: list[dict], json: bool) -> dict:
@@ -287,7 +296,7 @@ def document(outlets: tuple[str, ...] = (), sections: tuple[str, ...] = ()) -> d
                     "application/x-www-form-urlencoded": {
                         "schema": search_body(parameters, json=False),
                         "encoding": {name: {"style": "form", "explode": True}
-                                     for name in ("outlet", "section", "published")}},
+                                     for name in rules.REPEATABLE}},
                     "application/json": {"schema": search_body(parameters, json=True)},
                 }},
                 "responses": {"200": json_body(ref("SearchResults"), "One page of hits, with facets."),

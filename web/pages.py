@@ -13,7 +13,8 @@ from search import BadQuery, SearchRequest, attention, reading, similar
 from search import request as rules
 
 from . import chart, feeds, outlets
-from .api import engine, not_found
+from .api import not_found
+from .engine import get_engine
 from .ids import plausible_id
 from .links import FILTER_PARAMS, State
 
@@ -35,7 +36,7 @@ def search_page():
         if state.get("attention") not in ("", *outlets.MEASURES):
             raise BadQuery(f"attention must be one of {', '.join(outlets.MEASURES)}", "attention")
         # No parameters at all: the welcome page. Any (even an empty q): search or browse.
-        results = engine().search(search_request) if state.pairs else None
+        results = get_engine().search(search_request) if state.pairs else None
     except BadQuery as exc:
         return render_template("search.html", state=state, error=exc, results=None,
                                search_request=None, **page_context(state)), 400
@@ -47,7 +48,7 @@ def search_page():
 
 def corpus_overview(state: State) -> dict:
     """For the welcome page: what the index holds, with each outlet a link to browse it."""
-    everything = engine().search(SearchRequest(per_page=1))
+    everything = get_engine().search(SearchRequest(per_page=1))
     facets = everything.facets or {}
     outlets = [facet_entry(state.replace(q=""), "outlet", item) for item in facets.get("outlet", ())]
     built = chart.build(facets.get("published", ()))
@@ -92,7 +93,7 @@ def outlet_view(state: State, search_request: SearchRequest, published) -> dict:
         interval = outlets.interval_for(published)
         query = state.without("page", "per_page", "attention", "sort").query_string()
         view["json"] = url_for("api.api_attention") + "?" + (query + "&" if query else "") + "interval=" + interval
-        view["drawn"] = outlets.small_multiples(attention.attention(engine(), search_request, interval),
+        view["drawn"] = outlets.small_multiples(attention.attention(get_engine(), search_request, interval),
                                                 view["measure"])
     return view
 
@@ -170,7 +171,7 @@ def article_page(article_id: str):
     """The article; reached from a search (its parameters in the URL), with that search's words marked
     and a link back to its results."""
     state = State.from_args(request.args).without("attention")
-    article = (reading.marked_article(engine(), article_id, state.get("q"), state.get("match") or "all")
+    article = (reading.marked_article(get_engine(), article_id, state.get("q"), state.get("match") or "all")
                if plausible_id(article_id) else None)
     if article is None:
         not_found(article_id)

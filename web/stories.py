@@ -10,11 +10,11 @@ from __future__ import annotations
 import difflib
 import re
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from flask import Blueprint, abort, jsonify, render_template, request
 
 from search import IndexUnavailable, SearchRequest
 
-from .api import engine
+from .engine import get_engine
 
 bp = Blueprint("stories", __name__)
 
@@ -23,7 +23,7 @@ STORY_ID = re.compile(r"s[0-9a-f]{12}")
 
 
 def find_story(story_id: str) -> dict:
-    story = engine().story(story_id) if STORY_ID.fullmatch(story_id) else None
+    story = get_engine().story(story_id) if STORY_ID.fullmatch(story_id) else None
     if story is None:
         shown = story_id if len(story_id) <= 80 else story_id[:80] + "…"
         abort(404, description=f"no story with id {shown!r}")
@@ -39,7 +39,7 @@ def api_story(story_id: str):
 def api_stories():
     """The stories the search's matching articles belong to (the search parameters, paged by story)."""
     search_request = SearchRequest.from_params(request.args.get, request.args.getlist)
-    found = engine().stories(search_request)
+    found = get_engine().stories(search_request)
     start = (search_request.page - 1) * search_request.per_page
     return jsonify({"query": search_request.q, "total": len(found), "page": search_request.page,
                     "per_page": search_request.per_page,
@@ -77,7 +77,7 @@ def story_summary(story_id: str | None) -> dict | None:
     if not story_id:
         return None
     try:
-        index = current_app.extensions["lede_engine"].live().stories()
+        index = get_engine().live().stories()
     except IndexUnavailable:
         return None
     return index.listing(story_id) if index.get(story_id) else None
@@ -87,11 +87,11 @@ def story_summary(story_id: str | None) -> dict | None:
 def story_of(article_id: str) -> dict | None:
     """The article's story with its other articles ({"id", "title", "outlets", "others"}), for the article page."""
     try:
-        story_id = engine().live().stories().story_of(article_id)
+        story_id = get_engine().live().stories().story_of(article_id)
     except IndexUnavailable:
         return None
     if story_id is None:
         return None
-    story = engine().story(story_id)
+    story = get_engine().story(story_id)
     others = [a for a in story["articles"] if a["id"] != article_id] if story else []
     return {"id": story_id, "title": story["title"], "outlets": story["outlets"], "others": others} if story else None
