@@ -119,7 +119,7 @@ def latency(index_dir: Path, requests: int) -> dict[str, tuple[float, float]]:
     biggest = sorted(summaries, key=lambda s: -len(summaries[s]["articles"]))[:requests // 2]
     rng = random.Random(16)
     chosen = biggest + rng.sample(sorted(summaries), min(len(summaries), requests - len(biggest)))
-    client.get(f"/api/stories/{chosen[0]}")  # the first request of a process loads wordfreq's table
+    engine.warm()  # as every web worker does after the fork (gunicorn.conf.py): wordfreq's table, id map
 
     def timed(url):
         started = time.perf_counter()

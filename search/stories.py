@@ -62,11 +62,11 @@ def coverage_of(live, story_id: str) -> dict | None:
     summary = live.stories().get(story_id)
     if summary is None:
         return None
-    articles = []
-    for ident in summary["articles"]:
-        fields = live.searcher.document(id=ident)
-        if fields:  # the stories file and the index come from one rebuild: always found
-            articles.append(json.loads(fields[f.ARTICLE]))
+    docnum_of = live_docnums(live)
+    stored_fields = live.searcher.stored_fields
+    # The stories file and the index come from one rebuild: every id is found.
+    articles = [json.loads(stored_fields(docnum_of[ident])[f.ARTICLE])
+                for ident in summary["articles"] if ident in docnum_of]
     outlets = list(dict.fromkeys(a["outlet"] for a in articles))
     analysed = articles[:ANALYSED_ARTICLES]
     return {
@@ -81,6 +81,30 @@ def coverage_of(live, story_id: str) -> dict | None:
         "absent": coverage.absent(outlets, window_counts(live, summary["first_published"],
                                                          summary["last_published"])),
     }
+
+
+def live_docnums(live) -> dict[str, int]:
+    """Article id → docnum of its live document, built once per generation from the id ordinals:
+    looking each id up through the index's postings took 0.2 ms an article (42 ms for a story of 191)."""
+    ids = live.ordinals[f.ID]
+    return live.memo(("story-docnums",), lambda: {ids.values[ids.by_doc[d]]: d for d in live.all_docs()})
+
+
+def outlet_days(live) -> Counter:
+    """(outlet ordinal, day ordinal) → live articles, counted once per generation."""
+    outlets, days = live.ordinals[f.OUTLET], live.ordinals[f.DAY]
+    return live.memo(("story-outlet-days",), lambda: Counter(
+        (outlets.by_doc[d], days.by_doc[d]) for d in live.all_docs()))
+
+
+def warm(live) -> None:
+    """Load what a story's first answer would otherwise wait for (a web worker calls it after the fork):
+    the stories, the id → docnum map, the outlet-days counts, and wordfreq's English word list
+    (0.1 s, read on the first word whose rarity is asked)."""
+    live.stories()
+    live_docnums(live)
+    outlet_days(live)
+    built.rarity("the")
 
 
 def timeline(articles: list[dict]) -> list[dict]:
@@ -98,8 +122,7 @@ def window_counts(live, first: str | None, last: str | None) -> dict[str, int]:
     if not first or not last:
         return counts
     days = live.ordinals[f.DAY]
-    by_day = live.memo(("story-outlet-days",), lambda: Counter(
-        (outlets.by_doc[d], days.by_doc[d]) for d in live.all_docs()))
+    by_day = outlet_days(live)
     low, high = bisect.bisect_left(days.values, first), bisect.bisect_right(days.values, last)
     for (outlet, day), n in by_day.items():
         if low <= day < high and outlet != facets.NONE:
