@@ -87,7 +87,7 @@ def rebuild(sources: list, index_dir: Path, *, full: bool = False, jobs: int | N
         try:
             found = find_sources(roots)
         except ReadError as exc:
-            raise BuildFailed(f"{exc.path}: {exc.reason} — check the --source paths; "
+            raise BuildFailed(f"{exc.where}: {exc.reason} — check the --source paths; "
                               "the live index is unchanged") from None
         if not found:
             raise BuildFailed(f"no sources (.txt, .html, .html.gz, .jsonl) under "
@@ -277,7 +277,7 @@ class Build:
             extra = self.overrides.of(todo.path) if self.overrides else {}
             for raw in read_source(todo.root, todo.path):
                 if isinstance(raw, ReadError):
-                    record.skipped.append((raw.path, raw.reason))
+                    record.skipped.append((raw.where, raw.reason))
                     kept += 1
                     continue
                 if extra:

@@ -111,7 +111,7 @@ def cmd_clean(args) -> int:
             items = [exc]
         for item in items:
             if isinstance(item, ReadError):
-                print(f"error: {item.path}: {item.reason}", file=sys.stderr)
+                print(f"error: {item.where}: {item.reason}", file=sys.stderr)
                 status = 1
                 continue
             article = clean(item)

@@ -33,7 +33,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from .read import MAX_ARTICLE_BYTES
+from .read import MAX_ARTICLE_BYTES, SourceError
 
 AGENT = "Lede"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -86,13 +86,8 @@ class FetchSettings:
         return f"{AGENT}/0.1 (news search indexer{contact})"
 
 
-class FetchError(Exception):
-    """A URL that could not be fetched; ``str()`` is the reason."""
-
-    def __init__(self, url: str, reason: str):
-        super().__init__(reason)
-        self.url = url
-        self.reason = reason
+class FetchError(SourceError):
+    """A URL that could not be fetched (``where``: the URL)."""
 
 
 @dataclass(frozen=True)

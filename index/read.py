@@ -33,13 +33,17 @@ MAX_ARTICLE_BYTES = 16 * 1024 * 1024
 MAX_INFLATED_BYTES = 1024 * 1024 * 1024
 
 
-class ReadError(Exception):
-    """A source that could not be read; ``str()`` is the reason."""
+class SourceError(Exception):
+    """A source that could not be read or fetched: ``where`` it is, and the ``reason`` (also ``str()``)."""
 
-    def __init__(self, path: str, reason: str):
+    def __init__(self, where: str, reason: str):
         super().__init__(reason)
-        self.path = path
+        self.where = where
         self.reason = reason
+
+
+class ReadError(SourceError):
+    """A file, folder or feed line that could not be read (``where``: its path, or path:line)."""
 
 
 @dataclass(frozen=True)

@@ -34,13 +34,19 @@ def period(day: str, interval: str) -> str:
     return day
 
 
+def successive(first, last, step, most: int) -> list:
+    """``first``, ``step(first)``, … up to ``last`` inclusive, at most ``most`` + 1 of them (one more
+    than allowed, so a caller can tell "too many"). Periods as names here, as dates in web/chart.py."""
+    found, current = [], first
+    while current <= last and len(found) <= most:
+        found.append(current)
+        current = step(current)
+    return found
+
+
 def periods_from(first: str, last: str, interval: str) -> list[str]:
     """Every period name from ``first`` to ``last`` inclusive, at most MAX_POINTS + 1 of them."""
-    names, current = [], first
-    while current <= last and len(names) <= MAX_POINTS:
-        names.append(current)
-        current = _next(current, interval)
-    return names
+    return successive(first, last, lambda name: _next(name, interval), MAX_POINTS)
 
 
 def _next(name: str, interval: str) -> str:

@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 SHARED_DATA = ROOT.parent / "shared" / "data"
 OUTPUT = ROOT / "test-output"
+PHONE = (390, 844)  # CSS pixels of a common phone
+DESKTOP = (1280, 900)
 
 
 def needs_shared(*parts: str) -> Path:
@@ -186,3 +188,15 @@ def sample_index(tmp_path_factory) -> Path:
     index_dir = tmp_path_factory.mktemp("sample-index")
     build.rebuild([SEEDS, feed], index_dir)
     return index_dir
+
+
+def screenshots(driver, name: str) -> None:
+    """Save the page at desktop and at phone width (test-output/NAME.png, NAME-phone.png), failing
+    if it scrolls sideways on the phone; the window is left at desktop width."""
+    OUTPUT.mkdir(exist_ok=True)
+    driver.save_screenshot(str(OUTPUT / f"{name}.png"))
+    driver.set_window_size(*PHONE)
+    width = driver.execute_script("return document.documentElement.scrollWidth")
+    assert width <= PHONE[0], f"{name}: the page scrolls sideways at phone width"
+    driver.save_screenshot(str(OUTPUT / f"{name}-phone.png"))
+    driver.set_window_size(*DESKTOP)

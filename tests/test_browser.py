@@ -13,12 +13,10 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from conftest import OUTPUT
+from conftest import DESKTOP, OUTPUT, PHONE, screenshots
 
 pytestmark = pytest.mark.browser
 
-PHONE = (390, 844)  # CSS pixels of a common phone
-DESKTOP = (1280, 900)
 
 
 def query(driver):
@@ -49,13 +47,7 @@ def test_typing_a_query_shows_highlighted_results(server, browser):
     assert query(browser) == [("q", "tear gas")]
     marks = browser.find_elements(By.CSS_SELECTOR, ".hit .snippet mark")
     assert marks and {m.text.lower() for m in marks} >= {"tear", "gas"}
-    OUTPUT.mkdir(exist_ok=True)
-    browser.save_screenshot(str(OUTPUT / "search-results.png"))
-    browser.set_window_size(*PHONE)
-    width = browser.execute_script("return document.documentElement.scrollWidth")
-    assert width <= PHONE[0], "the page scrolls sideways at phone width"
-    browser.save_screenshot(str(OUTPUT / "search-results-phone.png"))
-    browser.set_window_size(*DESKTOP)
+    screenshots(browser, "search-results")
 
 
 def test_facet_pagination_and_article(server, browser):

@@ -5,12 +5,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import OUTPUT
-
+from conftest import DESKTOP, screenshots
 pytestmark = pytest.mark.browser
 
-PHONE = (390, 844)
-DESKTOP = (1280, 900)
 
 
 def click_and_wait(driver, element):
@@ -47,10 +44,4 @@ def test_a_story_opened_from_a_search_and_its_links(server, browser, browser_wit
     click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, ".story__others p a"))
     assert driver.current_url == story_url
     if javascript:
-        OUTPUT.mkdir(exist_ok=True)
-        driver.save_screenshot(str(OUTPUT / "story.png"))
-        driver.set_window_size(*PHONE)
-        width = driver.execute_script("return document.documentElement.scrollWidth")
-        assert width <= PHONE[0], "the story page scrolls sideways at phone width"
-        driver.save_screenshot(str(OUTPUT / "story-phone.png"))
-        driver.set_window_size(*DESKTOP)
+        screenshots(driver, "story")

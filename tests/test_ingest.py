@@ -10,6 +10,7 @@ import gzip
 import html
 import io
 import json
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -133,6 +134,15 @@ def layout(url: str, root: Path) -> dict:
     return expected
 
 
+@contextmanager
+def laid_out(site):
+    """The test site served on 127.0.0.1, its feeds, sitemaps and robots.txt laid out."""
+    root, _ = site
+    with Server(root) as server:
+        layout(server.url, root)
+        yield server
+
+
 def test_one_rebuild_over_feeds_sitemaps_an_article_and_a_warc(site, tmp_path):
     root, pages = site
     warc_file = tmp_path / "crawl.warc.gz"
@@ -218,10 +228,8 @@ def test_failures_are_reported_with_url_and_reason_while_the_rest_indexes(site, 
 def test_status_shows_each_url_source(site, tmp_path):
     from index import status
 
-    root, _ = site
     index_dir = tmp_path / "index"
-    with Server(root) as server:
-        layout(server.url, root)
+    with laid_out(site) as server:
         build.rebuild([f"{server.url}/rss.xml"], index_dir, fetch=SETTINGS)
     st = status.status(index_dir)
     [health] = st["per_source"]
@@ -238,9 +246,7 @@ def test_only_http_and_https_are_fetched(tmp_path):
 
 
 def test_refresh_report_names_conditional_requests(site, tmp_path):
-    root, _ = site
-    with Server(root) as server:
-        layout(server.url, root)
+    with laid_out(site) as server:
         [first] = ingest.refresh([f"{server.url}/atom.xml"], tmp_path / "index", SETTINGS)
         [second] = ingest.refresh([f"{server.url}/atom.xml"], tmp_path / "index", SETTINGS)
     assert first.changed and first.articles == 3 and first.kind == "feed"
@@ -279,10 +285,8 @@ def test_near_empty_and_listing_pages_from_the_web_are_skipped_with_a_reason(tmp
 
 
 def test_a_url_source_takes_its_overrides_from_the_sources_file(site, tmp_path):
-    root, _ = site
     index_dir = tmp_path / "index"
-    with Server(root) as server:
-        layout(server.url, root)
+    with laid_out(site) as server:
         source = f"{server.url}/atom.xml"
         build.rebuild([Source(source, outlet="The Wire", section="world")], index_dir, fetch=SETTINGS)
         docs = stored(index_dir)
@@ -292,10 +296,8 @@ def test_a_url_source_takes_its_overrides_from_the_sources_file(site, tmp_path):
 
 
 def test_dropping_a_url_source_that_holds_most_of_the_index_needs_allow_removal(site, tmp_path):
-    root, _ = site
     index_dir = tmp_path / "index"
-    with Server(root) as server:
-        layout(server.url, root)
+    with laid_out(site) as server:
         build.rebuild([f"{server.url}/rss.xml"], index_dir, fetch=SETTINGS)
         with pytest.raises(build.BuildFailed, match=f"remove 3 of the 3 live articles: their sources \\({server.url}/rss.xml\\)"):
             build.rebuild([f"{server.url}/atom.xml"], index_dir, fetch=SETTINGS)

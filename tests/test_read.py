@@ -65,7 +65,7 @@ def test_oversized_articles_and_gzip_bombs_are_reported_not_read(tmp_path, monke
         (error,) = read_all(tmp_path / name)
         assert isinstance(error, ReadError) and "larger than one article can be" in error.reason
     big, small = read_all(tmp_path / "feed.jsonl")
-    assert isinstance(big, ReadError) and big.path.endswith(":1") and isinstance(small, RawArticle)
+    assert isinstance(big, ReadError) and big.where.endswith(":1") and isinstance(small, RawArticle)
 
 
 def test_lone_surrogates_in_a_feed_are_repaired(tmp_path):
@@ -101,7 +101,7 @@ def test_jsonl_feed_ids_fields_and_bad_lines(tmp_path):
     path.write_text("\n".join(lines), encoding="utf-8")
     items = read_all(path)
     articles = [i for i in items if isinstance(i, RawArticle)]
-    errors = {e.path.rsplit(":", 1)[1]: e.reason for e in items if isinstance(e, ReadError)}
+    errors = {e.where.rsplit(":", 1)[1]: e.reason for e in items if isinstance(e, ReadError)}
     assert [a.id for a in articles] == ["wire-1", "42"]
     assert articles[0].meta == {"url": "https://example.com/1", "outlet": "Example", "section": "World",
                                 "title": "Embassy besieged", "published": "2019-12-31T10:00:00Z", "byline": "Jane Doe"}

@@ -24,6 +24,7 @@ from index import vocabulary
 from index.clean import clean
 from index.document import to_document
 from index.read import find_sources, read_source
+from index.common_grams import CommonGramsAnalyzer
 from index.schema import NewsAnalyzer, build_schema, spell_words, text_analyzer
 from index.segment import FastSegmentWriter, encode_characters
 
@@ -56,9 +57,15 @@ WORDS = st.sampled_from(["the", "tear", "gas", "tear-gas", "Iran’s", "Iran's",
 SEPARATORS = st.sampled_from([" ", "  ", ", ", ". ", "\n", "\n\n", " - ", "'", "“", "”", "-"])
 
 
+def fast_analyzers():
+    """Every analyzer with a fast postings path: the text fields' (stemmed and not) and the companion
+    fields' of common words and their pairs (index/common_grams.py)."""
+    return (text_analyzer(), text_analyzer(stem=False), CommonGramsAnalyzer())
+
+
 @pytest.mark.parametrize("text", TRICKY)
 def test_fast_postings_equal_the_chain_on_tricky_text(text):
-    for analyzer in (text_analyzer(), text_analyzer(stem=False)):
+    for analyzer in fast_analyzers():
         assert analyzer.postings(text) == chain_postings(analyzer, text)
 
 
@@ -66,8 +73,8 @@ def test_fast_postings_equal_the_chain_on_tricky_text(text):
 @given(st.lists(st.tuples(WORDS, SEPARATORS), max_size=40))
 def test_fast_postings_equal_the_chain_on_generated_text(pieces):
     text = "".join(w + s for w, s in pieces)
-    analyzer = text_analyzer()
-    assert analyzer.postings(text) == chain_postings(analyzer, text)
+    for analyzer in (text_analyzer(), CommonGramsAnalyzer()):
+        assert analyzer.postings(text) == chain_postings(analyzer, text)
 
 
 @settings(max_examples=300, deadline=None)

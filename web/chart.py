@@ -14,6 +14,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from search import attention
+
 MAX_BARS = 40  # more than this and bars get thinner than a finger: coarsen
 CHART_WIDTH = 240  # SVG user units; the SVG scales to its box
 CHART_HEIGHT = 56
@@ -116,11 +118,7 @@ def next_period(start: date, unit: str) -> date:
 
 
 def periods_between(first: date, last: date, unit: str) -> list[date]:
-    starts, current = [], first
-    while current <= last and len(starts) <= MAX_BARS:
-        starts.append(current)
-        current = next_period(current, unit)
-    return starts
+    return attention.successive(first, last, lambda start: next_period(start, unit), MAX_BARS)
 
 
 def build(facet_values) -> Chart | None:
