@@ -34,7 +34,7 @@ DATA = ROOT.parent / "shared" / "data"
 OUT = ROOT / "bench" / "out"
 sys.path.insert(0, str(ROOT))
 
-from index.metadata import headline_case, normal_section  # noqa: E402 — "Texaco's", not "Texaco'S"; sections as indexed
+from index.extract.metadata import headline_case, normal_section  # noqa: E402 — "Texaco's", not "Texaco'S"; sections as indexed
 
 BUZZFEED_OUTLETS = {
     "politico": "Politico", "cnn": "CNN", "right-wing-news": "Right Wing News",

@@ -34,7 +34,7 @@ measured by the indexer's benchmark.
 
 ``--limit``, ``--half`` and ``--sets`` run a subset while iterating (the
 whole run takes minutes); ``--worst K`` lists Lede's K lowest-F1 pages of each
-set. trafilatura and lxml_html_clean are runtime dependencies (index/html.py
+set. trafilatura and lxml_html_clean are runtime dependencies (index/extract/html.py
 uses trafilatura for structural pruning), so the default install runs this.
 """
 from __future__ import annotations
@@ -56,8 +56,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 import trafilatura  # noqa: E402
 
 from golden_seeds import SEEDS, seed_lines  # noqa: E402
-from index.clean import clean  # noqa: E402
-from index.read import RawArticle, decode, find_sources, read_source  # noqa: E402
+from index.extract.clean import clean  # noqa: E402
+from index.extract.read import RawArticle, decode, find_sources, read_source  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 _WORD = re.compile(r"\w+")

@@ -33,10 +33,10 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from warcio.statusandheaders import StatusAndHeaders  # noqa: E402
 from warcio.warcwriter import WARCWriter  # noqa: E402
 
-from index import build  # noqa: E402
-from index.fetch import FetchSettings  # noqa: E402
+from index.store import build  # noqa: E402
+from index.extract.fetch import FetchSettings  # noqa: E402
 from index.progress import Progress  # noqa: E402
-from index.warc import read_warc  # noqa: E402
+from index.extract.warc import read_warc  # noqa: E402
 from webserver import Server  # noqa: E402 — the tests' real http.server in a thread
 
 DATA = ROOT.parent / "shared" / "data"

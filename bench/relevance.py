@@ -39,9 +39,10 @@ sys.path.insert(0, str(ROOT))
 
 from whoosh import index as whoosh_index  # noqa: E402
 
-from index import generations, schema  # noqa: E402
+from index.store import generations  # noqa: E402
+from index import analysis, schema  # noqa: E402
 from index.article import Article, Paragraph  # noqa: E402
-from index.document import to_document  # noqa: E402
+from index.store.document import to_document  # noqa: E402
 from index.schema import build_schema  # noqa: E402
 from index import schema as f  # noqa: E402
 from search import Engine, SearchRequest, feedback, parse, ranking  # noqa: E402
@@ -259,14 +260,14 @@ def main(argv=None) -> int:
     if args.idf:
         ranking.IDF = args.idf
     if args.stemmer:
-        schema.STEM_LANGUAGE = "en" if args.stemmer == "snowball" else None
+        analysis.STEM_LANGUAGE = "en" if args.stemmer == "snowball" else None
     shipped = Config.shipped()
     given = (args.k1, args.b, args.title_boost, args.feedback_docs, args.feedback_weight)
     chosen = Config(*(g if g is not None else d for g, d in zip(given, (
         shipped.k1, shipped.b, shipped.title, shipped.fb_docs, shipped.fb_weight))))
     configs = [chosen] if args.shipped or chosen != shipped else sorted(set(grid()) | {shipped}, key=Config.label)
     print(f"shipped: {shipped.label()}, idf={ranking.IDF}, field boosts={parse.FIELD_BOOSTS}, "
-          f"stemmer={'snowball' if schema.STEM_LANGUAGE else 'porter'}; {len(configs)} configuration(s)")
+          f"stemmer={'snowball' if analysis.STEM_LANGUAGE else 'porter'}; {len(configs)} configuration(s)")
 
     lede, fts5, judged, sizes = {}, {}, {}, {}
     for name, (folder, reader) in COLLECTIONS.items():

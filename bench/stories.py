@@ -36,10 +36,11 @@ sys.path.insert(0, str(ROOT))
 from whoosh import index as whoosh_index  # noqa: E402
 
 from bench import story_grouping  # noqa: E402
-from index import build, generations, stories  # noqa: E402
-from index.clean import clean  # noqa: E402
-from index.neardup import words as normal_words  # noqa: E402
-from index.read import read_source  # noqa: E402
+from index.store import build, generations  # noqa: E402
+from index import stories  # noqa: E402
+from index.extract.clean import clean  # noqa: E402
+from index.extract.neardup import words as normal_words  # noqa: E402
+from index.extract.read import read_source  # noqa: E402
 from search import quotes  # noqa: E402
 
 OUT = ROOT / "bench" / "out"

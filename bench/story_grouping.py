@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from index import fingerprint, stories  # noqa: E402
-from index.clean import clean  # noqa: E402
-from index.read import read_source  # noqa: E402
+from index.extract.clean import clean  # noqa: E402
+from index.extract.read import read_source  # noqa: E402
 
 LABELS = ROOT / "bench" / "story_labels.json"
 THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)

@@ -7,10 +7,12 @@ import os
 import sys
 from pathlib import Path
 
-from . import build, fetch, generations, report, sourcefile, status
+from .store import build, generations
+from .extract import fetch, sourcefile
+from . import report, status
 from .progress import Progress, for_stream
-from .clean import clean
-from .read import ReadError, read_source
+from .extract.clean import clean
+from .extract.read import ReadError, read_source
 
 
 def default_index_dir() -> Path:

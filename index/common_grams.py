@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from whoosh.analysis import CompositeAnalyzer, Filter, Token
 
-from . import schema as f
+from . import analysis
 
 COMMON_MARK = "\x1f"  # prefix of a common word in a parsed query (never in indexed text: words are \w+)
 GRAM_JOIN = " "  # between the two words of a gram (never inside a word)
@@ -80,18 +80,18 @@ class _KeepStops(CompositeAnalyzer):
         return super().__call__(value, **kwargs)
 
 
-class CommonGramsAnalyzer(f.NewsAnalyzer, _KeepStops):
+class CommonGramsAnalyzer(analysis.NewsAnalyzer, _KeepStops):
     """The companion fields' analysis: text_analyzer's chain with stop words kept, then CommonGramsFilter.
 
-    ``postings`` analyses each distinct raw word once (schema._analyse_word, stop words kept and
+    ``postings`` analyses each distinct raw word once (analysis._analyse_word, stop words kept and
     flagged) and pairs neighbours as it goes, in one pass, as NewsAnalyzer.postings does for the
     text field.
     """
 
     def __init__(self, content=None):
         """``content``: the text field's stop and stem filters, shared so each word is stemmed once."""
-        content = content if content is not None else f.content_filters()
-        super().__init__(f.words_chain() | content | CommonGramsFilter())
+        content = content if content is not None else analysis.content_filters()
+        super().__init__(analysis.words_chain() | content | CommonGramsFilter())
 
     def _forget(self) -> None:
         super()._forget()
@@ -105,7 +105,7 @@ class CommonGramsAnalyzer(f.NewsAnalyzer, _KeepStops):
         term's postings in the same order. (The companion field has no did-you-mean words: ``words``
         is left as it is.)"""
         memo = self._words
-        if len(memo) > f.POSTINGS_CACHE_WORDS:
+        if len(memo) > analysis.POSTINGS_CACHE_WORDS:
             memo.clear()
         seen: dict[str, list] = {}
         get = seen.get
@@ -121,7 +121,7 @@ class CommonGramsAnalyzer(f.NewsAnalyzer, _KeepStops):
         prev_common = False  # whether one of them is common (else a content word pairs with none)
         pos = end = 0
         find = text.find
-        for raw in f._TOKEN_FINDALL(text):
+        for raw in analysis._TOKEN_FINDALL(text):
             start = find(raw, end)
             end = start + len(raw)
             groups = memo.get(raw)
@@ -157,7 +157,7 @@ class CommonGramsAnalyzer(f.NewsAnalyzer, _KeepStops):
         for a word that is one token spanning it, [term, is common]."""
         items = self.items
         stops, stem = items[4], items[5]
-        width, parts, _ = f._analyse_word(raw, items[3].charmap, stops.stops, stops.min, stem.stem, common=True)
+        width, parts, _ = analysis._analyse_word(raw, items[3].charmap, stops.stops, stops.min, stem.stem, common=True)
         groups = [[] for _ in range(width)]
         for term, dpos, ds, de, common in parts:
             groups[dpos].append((term, common, ds, de))
@@ -181,4 +181,4 @@ class _MarkCommonFilter(Filter):
 
 def query_analyzer():
     """text_analyzer's chain for queries, common words kept and marked (COMMON_MARK + word)."""
-    return _KeepStops(f.words_chain() | f.content_filters() | _MarkCommonFilter())
+    return _KeepStops(analysis.words_chain() | analysis.content_filters() | _MarkCommonFilter())

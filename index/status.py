@@ -12,10 +12,11 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
-from . import generations, ingest
+from .store import generations
+from .extract import ingest
 from . import schema as f
-from .sourcefile import Source
-from .sources import Inventory
+from .extract.sourcefile import Source
+from .store.sources import Inventory
 
 #: Sections listed by the text output before "… and N more" (``--json`` lists all).
 SECTIONS_SHOWN = 25

@@ -35,7 +35,9 @@ from pathlib import Path
 
 import wordfreq
 
+from . import analysis
 from . import schema as f
+from .store.files import write_json
 
 FILENAME = "stories.json"
 VECTORS = "story-vectors.json"
@@ -84,7 +86,7 @@ class Entry:
 
 def words(text: str) -> list[str]:
     """Lower-cased words of three letters or more, stop words left out."""
-    stop = f.STOP_LIST
+    stop = analysis.STOP_LIST
     return [w for w in _WORD.findall(text.lower()) if w not in stop]
 
 
@@ -236,7 +238,6 @@ def load_entries(generation: Path) -> dict[str, Entry] | None:
 
 
 def save(generation: Path, entries: dict[str, Entry]) -> None:
-    from .generations import write_json
 
     write_json(Path(generation) / VECTORS, {
         "format": FORMAT, "articles": {e.id: e.to_json() for e in order(entries.values())}})

@@ -4,7 +4,7 @@
     results = engine.search(SearchRequest(q="embassy", outlets=("BBC News",)))
 """
 from index.article import PARAGRAPH_KINDS
-from index.generations import DEFAULT_INDEX_DIR
+from index.store.generations import DEFAULT_INDEX_DIR
 
 from .engine import Engine
 from .errors import BadQuery, IndexUnavailable, SearchError

@@ -28,7 +28,7 @@ from whoosh import query as wq
 from index import schema as f
 from index.common_grams import COMMON_MARK, gram
 
-from .phrases import MixedPhrase
+from .fast.phrases import MixedPhrase
 
 MARK = COMMON_MARK
 

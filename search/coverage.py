@@ -16,8 +16,8 @@ import re
 from collections import defaultdict
 
 from index import fingerprint, stories
-from index.neardup import is_near_duplicate
-from index.neardup import words as normal_words
+from index.extract.neardup import is_near_duplicate
+from index.extract.neardup import words as normal_words
 
 REPORTED_SHARE = 0.4  # of a sentence's word weight found in one passage elsewhere: reported there too
 REPORTED_WINDOW = 2  # sentences in a row of another article that make one passage (outlets split facts differently)

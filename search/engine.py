@@ -20,7 +20,6 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from whoosh import collectors
 from whoosh import query as wq
 
 from index import schema as f
@@ -29,7 +28,8 @@ from . import facets, feedback, filters, highlight, similar, stories
 from .collapse import Group, CopyGroups
 from .cache import LRUCache
 from .live import LiveIndex, LiveTracker
-from .matching import matching_docs
+from .fast.collect import score_every
+from .fast.matching import matching_docs
 from .parse import parse_query
 from .partial import relax
 from .request import MAX_PAGE, SearchRequest
@@ -166,10 +166,7 @@ class Engine:
             found = live.scores.score_all(query, allowed)
             if found is not None:
                 return found
-        every = _ScoreEvery()
-        collector = collectors.FilterCollector(every, allow=allowed) if allowed is not None else every
-        live.searcher.search_with_collector(query, collector)
-        return {d for _, d in every.items}, every.items
+        return score_every(live.searcher, query, allowed)
 
     @staticmethod
     def _best(live, scored: list[tuple[float, int]], limit: int) -> list[tuple[int, float]]:
@@ -320,24 +317,6 @@ class Engine:
     def article(self, article_id: str) -> dict | None:
         fields = self.searcher().document(id=article_id)
         return json.loads(fields[f.ARTICLE]) if fields else None
-
-
-class _ScoreEvery(collectors.ScoredCollector):
-    """Keeps every match as (score, docnum) in ``items``, unsorted: ``Engine._best`` picks a page's worth.
-
-    ``replace=0``: Whoosh would otherwise swap in pruned matchers that skip low-scoring matches.
-    No block-quality skipping either (ScoredCollector's default).
-    """
-
-    def __init__(self):
-        super().__init__(replace=0)
-
-    def _collect(self, global_docnum, score):
-        self.items.append((score, global_docnum))
-        return 0 - score
-
-    def results(self):
-        return self._results(sorted(self.items, key=lambda sd: (-sd[0], sd[1])))
 
 
 def _without_minmatch(query):

@@ -38,7 +38,7 @@ from index import schema as f
 
 from . import facets
 from .errors import BadQuery
-from .matching import matching_docs
+from .fast.matching import matching_docs
 from .request import UNDATED
 
 #: Query fields a typed filter becomes (parse.py): its part of the query then names only these.

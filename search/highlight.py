@@ -21,8 +21,8 @@ from html import escape
 from whoosh import query as wq
 
 from .common_words import source_field
-from .phrases import MixedPhrase, offsets_of, phrase_terms
-from .postings import term_values
+from .fast.phrases import MixedPhrase, offsets_of, phrase_terms
+from .fast.postings import term_values
 
 MAX_SNIPPETS = 3
 FRAGMENT_CHARS = 220  # longest run of text one fragment covers between its first and last match

@@ -22,10 +22,12 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from index import generations
+from index.store import generations
 from index import schema as f
 
-from . import collapse, facets, integrity, matching, ranking, scoring, suggest
+from . import collapse, facets, ranking, suggest
+from . import integrity
+from .fast import matching, scoring
 from .stories import StoryIndex
 from .cache import LRUCache
 from .errors import IndexUnavailable

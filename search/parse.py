@@ -30,6 +30,7 @@ from datetime import date, datetime, timedelta
 from whoosh import fields, qparser
 from whoosh import query as wq
 
+from index import analysis
 from index import schema as f
 from index.common_grams import query_analyzer
 
@@ -53,7 +54,7 @@ MIN_PREFIX = 2  # letters required before a `*` (a bare `*` would expand to ever
 FUZZY_PREFIX = 1  # leading letters a fuzzy~ word must keep (limits the words it is compared with)
 GROUPS = {"all": qparser.AndGroup, "any": qparser.OrGroup}
 
-QUOTE_FOLD = f.QUOTE_FOLD
+QUOTE_FOLD = analysis.QUOTE_FOLD
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")  # a year, month or day: a published: range bound
 _WILDCARD_WORD = re.compile(r"(?:^|(?<=[\s(:\"+-]))([^\s()\"]*\*[^\s()\"]*)")
 _WORD = re.compile(r"\w+")
@@ -121,7 +122,7 @@ def _parser(schema, match: str) -> qparser.QueryParser:
 def _query_field(field):
     """``field`` as the parser sees it: a text field analysed with Lede's chain keeps common words,
     marked (common_grams.query_analyzer), for common_words.py to place."""
-    if not isinstance(field.analyzer, f.NewsAnalyzer) or not field.format or \
+    if not isinstance(field.analyzer, analysis.NewsAnalyzer) or not field.format or \
             not field.format.supports("positions"):
         return field
     shown = copy.copy(field)

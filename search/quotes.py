@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from index.neardup import words as normal_words
+from index.extract.neardup import words as normal_words
 
 MIN_WORDS = 2  # shorter quoted spans (a single scare-quoted word) are not quotations
 CONTAINED_WORDS = 3  # a quote this long or longer found inside another is a fragment of it

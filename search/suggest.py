@@ -2,7 +2,7 @@
 
 Whoosh's ``correct_query`` works on the analysed (stemmed) terms and would
 offer stems ("instnce" → "instanc"). Suggestions here come from the
-generation's vocabulary (index/vocabulary.py): the unstemmed, case- and
+generation's vocabulary (index/store/vocabulary.py): the unstemmed, case- and
 accent-folded words of every article with the number of articles holding
 each. A word the index has rarely or never seen is replaced by the most
 common word one edit away (a letter deleted, inserted, replaced, or two
@@ -20,14 +20,14 @@ import string
 from collections.abc import Mapping
 from pathlib import Path
 
-from index import schema as f
-from index.vocabulary import load as load_vocabulary
+from index import analysis
+from index.store.vocabulary import load as load_vocabulary
 
 from .parse import plain_words
 
 SUGGEST_BELOW = 3  # hits: suggest only for queries that find fewer than this many documents
 MIN_GAIN = 5  # a correction must be in this many times more documents than the word typed
-MIN_LENGTH = f.SPELL_MIN_LENGTH  # characters; shorter words are left alone (the vocabulary has none)
+MIN_LENGTH = analysis.SPELL_MIN_LENGTH  # characters; shorter words are left alone (the vocabulary has none)
 LETTERS = string.ascii_lowercase
 
 
@@ -50,7 +50,7 @@ def suggest(words: Mapping[str, int], text: str) -> str | None:
     replacements = {}
     for word in plain_words(text):
         folded = _fold(word)
-        if len(folded) < MIN_LENGTH or not folded.isalpha() or folded in replacements or folded in f.STOP_LIST:
+        if len(folded) < MIN_LENGTH or not folded.isalpha() or folded in replacements or folded in analysis.STOP_LIST:
             continue
         seen = words.get(folded, 0)
         best, best_freq = None, 0
@@ -66,7 +66,7 @@ def suggest(words: Mapping[str, int], text: str) -> str | None:
 
 
 def _fold(word: str) -> str:
-    tokens = f.exact_analyzer_words(word)
+    tokens = analysis.exact_analyzer_words(word)
     return tokens[0] if len(tokens) == 1 else ""
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from index import generations, vocabulary
+from index.store import generations, vocabulary
 from index.article import Article, Paragraph
-from index.document import to_document
+from index.store.document import to_document
 from index.schema import build_schema
 
 

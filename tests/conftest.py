@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from index import build
+from index.store import build
 from web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]

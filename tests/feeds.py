@@ -8,7 +8,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.qparser import QueryParser
 
-from index import generations
+from index.store import generations
 
 WORDS = ("embassy protest minister talks market shares election court budget storm rescue "
          "summit treaty oil bank rates strike union vote council police report health school "

@@ -1,8 +1,8 @@
-"""Analysis (index/schema.py): what a word in a document can be found by."""
+"""Analysis (index/analysis.py): what a word in a document can be found by."""
 import pytest
 
 from articles import article, build_index
-from index.schema import text_analyzer
+from index.analysis import text_analyzer
 from search import Engine, SearchRequest
 
 DOCS = [

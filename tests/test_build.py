@@ -5,6 +5,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import struct
 import zlib
 
@@ -12,8 +13,9 @@ import pytest
 from whoosh import index as whoosh_index
 
 from feeds import answers, ids, write_feed, write_text_sources
-from index import build, fingerprint, generations, vocabulary
-from index.sources import INVENTORY, ORCHESTRATION
+from index.store import build, generations, vocabulary
+from index import fingerprint
+from index.store.sources import INVENTORY, PACKAGE, pipeline_fingerprint
 
 TEXTS = {
     "one.txt": "Embassy besieged\n\nProtesters stormed the embassy compound on Tuesday.\n",
@@ -194,10 +196,21 @@ def test_stale_cleaning_forces_a_full_rebuild(src, tmp_path):
     assert s.mode == "full" and "cleaner" in s.why and s.cleaned == 4
 
 
-def test_the_code_that_makes_sketches_and_postings_is_part_of_the_pipeline_fingerprint():
-    """Editing it makes the next rebuild a full one, so old and new sketches never share a generation."""
-    for name in ("fingerprint.py", "schema.py", "segment.py", "document.py", "clean.py"):
-        assert name not in ORCHESTRATION
+@pytest.mark.parametrize("edited, stale", [
+    ("fingerprint.py", True), ("schema.py", True), ("analysis.py", True), ("store/segment.py", True),
+    ("store/document.py", True), ("extract/clean.py", True), ("extract/rules.py", True),
+    ("store/build.py", False), ("store/workers.py", False), ("cli.py", False), ("extract/fetch.py", False),
+])
+def test_editing_the_code_that_shapes_documents_changes_the_pipeline_fingerprint(tmp_path, edited, stale):
+    """Editing a module that shapes documents or postings makes the next rebuild a full one, so old
+    and new cleaning never share a generation; editing one that only runs the build does not."""
+    package = tmp_path / "index"
+    shutil.copytree(PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    before = pipeline_fingerprint(package)
+    assert before == pipeline_fingerprint(PACKAGE)
+    with open(package / edited, "a", encoding="utf-8") as fh:
+        fh.write("\n# edited\n")
+    assert (pipeline_fingerprint(package) != before) == stale
 
 
 @pytest.mark.parametrize("text", [

@@ -14,12 +14,12 @@ from hypothesis import given, settings, strategies as st
 
 from conftest import ROOT, SEEDS, needs_shared
 from golden_seeds import SEEDS as GOLDEN, seed_lines
-from index import consent, html, metadata, rules
+from index.extract import consent, html, metadata, rules
 from index.article import PARAGRAPH_KINDS, Article
-from index.clean import clean, contributor_names, split_paragraphs
-from index import neardup
-from index.neardup import is_near_duplicate, strip_credit, words
-from index.read import RawArticle, decode, read_source
+from index.extract.clean import clean, contributor_names, split_paragraphs
+from index.extract import neardup
+from index.extract.neardup import is_near_duplicate, strip_credit, words
+from index.extract.read import RawArticle, decode, read_source
 
 
 def norm(text: str) -> str:

@@ -14,10 +14,11 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from conftest import needs_shared
-from index import build, html, locate
-from index.clean import clean
+from index.store import build
+from index.extract import html, locate
+from index.extract.clean import clean
 from index.article import Article
-from index.read import RawArticle, decode
+from index.extract.read import RawArticle, decode
 from web import create_app
 
 BODY = "".join(f"<p>{text}</p>" for text in (

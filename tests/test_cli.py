@@ -107,7 +107,7 @@ def test_rollback_makes_the_previous_generation_live(tmp_path):
 
 
 def test_a_rebuild_while_another_holds_the_lock_fails_with_a_clear_message(tmp_path):
-    from index import generations
+    from index.store import generations
 
     with generations.exclusive(tmp_path / "ix"):
         result = run_cli("rebuild", "--source", str(SEEDS), "--index-dir", str(tmp_path / "ix"))

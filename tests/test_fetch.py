@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from index.fetch import Fetcher, FetchError, FetchSettings, retry_after_seconds
+from index.extract.fetch import Fetcher, FetchError, FetchSettings, retry_after_seconds
 from webserver import Server
 
 QUICK = FetchSettings(delay=0, timeout=1, retries=1, backoff=0.01)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from whoosh import index as whoosh_index
 
-from index import generations
+from index.store import generations
 from web import create_app
 
 PER_PAGE = 100

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import ROOT
 from feeds import answers, write_feed, write_text_sources
-from index import build, generations
+from index.store import build, generations
 
 
 def three_generations(tmp_path):

@@ -92,7 +92,7 @@ def test_block_index_finds_the_same_offsets_as_stepping_through_the_postings(tmp
     from articles import delete
     from search.cache import LRUCache
     from search.highlight import term_characters
-    from search.postings import step_values
+    from search.fast.postings import step_values
 
     rng = random.Random(5)
     words = "oil gas embassy protest market police storm vote".split()

@@ -18,10 +18,11 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 from whoosh import index as whoosh_index
 
-from index import build, generations, ingest
-from index.fetch import FetchSettings
-from index.sourcefile import Source
-from index.warc import url_id
+from index.store import build, generations
+from index.extract import ingest
+from index.extract.fetch import FetchSettings
+from index.extract.sourcefile import Source
+from index.extract.warc import url_id
 
 from conftest import SEEDS, needs_shared
 from webserver import Server

@@ -19,7 +19,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import ROOT, needs_shared
-from index import build
+from index.store import build
 from search import Engine, SearchRequest, similar
 from search.request import MAX_QUERY_LENGTH
 
@@ -241,7 +241,7 @@ def test_pasting_text_in_a_browser_without_javascript(server, browser_without_js
 
 def test_passage_matches_are_the_documents_with_enough_words_scored_as_their_or(real_engine):
     from search.engine import _without_minmatch, build_query
-    from search.matching import matching_docs
+    from search.fast.matching import matching_docs
 
     engine, ids = real_engine
     live = engine.live()

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from articles import article, build_index, delete
 from search import BadQuery, Engine
-from search.matching import matching_docs
+from search.fast.matching import matching_docs
 from search.parse import parse_query
 from search.partial import relax
 from whoosh.query import NullQuery, Or

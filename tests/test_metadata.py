@@ -5,9 +5,9 @@ import datetime as dt
 
 import pytest
 
-from index import metadata
-from index.clean import clean
-from index.read import RawArticle, decode
+from index.extract import metadata
+from index.extract.clean import clean
+from index.extract.read import RawArticle, decode
 
 BODY = "<p>" + " ".join(["The council met on Tuesday to vote on the budget for the coming year."] * 4) + "</p>"
 

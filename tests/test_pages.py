@@ -5,7 +5,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from index import build
+from index.store import build
 from search.request import MAX_QUERY_LENGTH
 from web import create_app
 

@@ -29,10 +29,11 @@ import pytest
 from whoosh.lang import stemmer_for_language
 
 from conftest import SEEDS, SHARED_DATA
-from index import build
+from index.store import build
+from index import analysis
 from index import schema as f
 from search import Engine, SearchRequest
-from search.matching import matching_docs
+from search.fast.matching import matching_docs
 from search.parse import parse_query
 
 FIELDS = (f.TITLE, f.BODY, f.CAPTIONS)
@@ -74,7 +75,7 @@ def holds(line: str, phrase: list[str]) -> bool:
 
 
 def is_common(word: str) -> bool:
-    return len(word) < f.STOP_MIN_SIZE or word in f.STOP_LIST
+    return len(word) < analysis.STOP_MIN_SIZE or word in analysis.STOP_LIST
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import pytest
 
 from articles import article, build_index
 from search import Engine, SearchRequest
-from search.matching import matching_docs
+from search.fast.matching import matching_docs
 from search.parse import parse_query
 
 TEXTS = {
@@ -97,7 +97,7 @@ def test_positions_read_by_block_equal_whoosh_stepping(tmp_path):
 
     from articles import delete
     from search.cache import LRUCache
-    from search.postings import step_values, term_values
+    from search.fast.postings import step_values, term_values
 
     rng = random.Random(11)
     words = "oil gas embassy protest market police storm vote".split()

@@ -7,9 +7,9 @@ import json
 import pytest
 
 from conftest import needs_shared
-from index.clean import clean
-from index import read
-from index.read import RawArticle, ReadError, decode, find_sources, read_source
+from index.extract.clean import clean
+from index.extract import read
+from index.extract.read import RawArticle, ReadError, decode, find_sources, read_source
 
 
 def read_all(path):

@@ -3,7 +3,7 @@ import json
 
 from feeds import write_feed
 
-from index import build
+from index.store import build
 from web import create_app
 from web.repeats import RepeatedSearches
 

@@ -20,13 +20,13 @@ from whoosh import index as whoosh_index
 
 from articles import article, build_index, delete
 from conftest import ROOT, needs_shared
-from index import build
-from index.document import to_document
+from index.store import build
+from index.store.document import to_document
 from search import Engine, SearchRequest
 from search.parse import parse_query
-from search import scoring
+from search.fast import scoring
 from search.cache import LRUCache
-from search.matching import matching_docs
+from search.fast.matching import matching_docs
 
 VOCAB = ("oil gas tax embassy baghdad protest market crowd fire police vote court storm flood bank "
          "rate trade price minister army").split()
@@ -250,7 +250,7 @@ def test_length_norms_read_whole_equal_whoosh_per_document(engine):
 def test_term_documents_read_by_block_equal_whoosh(engine):
     """matching.py's word → documents sets, read a block at a time: Whoosh's, across segments and
     deletions, for the whole index's reader and for each segment's."""
-    from search.postings import term_docs
+    from search.fast.postings import term_docs
 
     reader = engine.live().searcher.reader()
     readers = [reader] + [sub for sub, _ in reader.leaf_readers()]
@@ -357,7 +357,7 @@ def test_fast_path_equals_whoosh_on_real_articles(real_feed, real_engine):
                                   "court storm flood bank rate trade"])
 def test_partial_matches_rank_by_the_scores_whoosh_gives_them(engine, text):
     """Partial matches (most of the words) are ranked from scoring.py, with Whoosh's scores."""
-    from search.matching import matching_docs
+    from search.fast.matching import matching_docs
     from search.partial import relax
 
     live = engine.live()

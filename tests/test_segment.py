@@ -20,13 +20,15 @@ from whoosh.formats import Characters
 from whoosh.writing import SegmentWriter
 
 from index import schema as f
-from index import vocabulary
-from index.clean import clean
-from index.document import to_document
-from index.read import find_sources, read_source
+from index.store import vocabulary
+from index.extract.clean import clean
+from index.store.document import to_document
+from index.extract.read import find_sources, read_source
 from index.common_grams import CommonGramsAnalyzer
-from index.schema import NewsAnalyzer, build_schema, spell_words, text_analyzer
-from index.segment import FastSegmentWriter, encode_characters
+from index import analysis
+from index.analysis import NewsAnalyzer, spell_words, text_analyzer
+from index.schema import build_schema
+from index.store.segment import FastSegmentWriter, encode_characters
 
 from articles import article
 from conftest import SEEDS, needs_shared
@@ -80,14 +82,14 @@ def test_fast_postings_equal_the_chain_on_generated_text(pieces):
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from("ab É1_'’‘ʼ-‐‑—.\n"), max_size=30))
 def test_the_fast_token_pattern_finds_the_chain_words(text):
-    assert re.findall(f.FAST_TOKEN_PATTERN, text) == re.findall(f.TOKEN_PATTERN, text)
+    assert re.findall(analysis.FAST_TOKEN_PATTERN, text) == re.findall(analysis.TOKEN_PATTERN, text)
     analyzer = text_analyzer()
     assert analyzer.postings(text) == chain_postings(analyzer, text)
 
 
 def test_a_chain_of_other_filters_is_run_as_it_is():
     """Only the chains text_analyzer builds have the generator-free word analysis."""
-    analyzer = NewsAnalyzer(RegexTokenizer(f.TOKEN_PATTERN) | f.QuoteFoldFilter() | f.HyphenFilter()
+    analyzer = NewsAnalyzer(RegexTokenizer(analysis.TOKEN_PATTERN) | analysis.QuoteFoldFilter() | analysis.HyphenFilter()
                             | LowercaseFilter())
     assert analyzer._word is None and text_analyzer()._word is not None
     text = "Tear-gas and the police’s tear gas"

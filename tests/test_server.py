@@ -7,7 +7,7 @@ import urllib.request
 import pytest
 
 from conftest import Server
-from index import build
+from index.store import build
 from search.request import MAX_QUERY_LENGTH
 
 pytestmark = pytest.mark.server

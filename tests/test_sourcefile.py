@@ -10,8 +10,9 @@ import pytest
 
 from conftest import ROOT, SEEDS
 from feeds import ids, write_feed, write_text_sources
-from index import build, status
-from index.sourcefile import SourcesFileError, load
+from index.store import build
+from index import status
+from index.extract.sourcefile import SourcesFileError, load
 
 
 def run_cli(*args, cwd):

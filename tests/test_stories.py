@@ -15,7 +15,7 @@ import shutil
 import pytest
 from bs4 import BeautifulSoup
 
-from index import build, generations
+from index.store import build, generations
 from index import stories as built
 from search import Engine
 

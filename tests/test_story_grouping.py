@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from index import stories
-from index.clean import clean
-from index.read import read_source
+from index.extract.clean import clean
+from index.extract.read import read_source
 
 from conftest import SEEDS
 

@@ -9,7 +9,7 @@ Necessary Cookies"), is removed only as part of a banner, i.e. next to a
 notice. Quoted or reported speech about cookies is news and stays; a word in
 quote marks (a site writing "cookies") is not speech.
 
-Every signal is a table of words per language in ``index/rules.py``.
+Every signal is a table of words per language in ``index/extract/rules.py``.
 """
 from __future__ import annotations
 

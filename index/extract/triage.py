@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from .article import Article
+from ..article import Article
 from .read import RawArticle
 
 #: Fewer kept words than this and a page is not an article. The shortest real articles of

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup
 
 from . import rules
-from .article import UNKNOWN
+from ..article import UNKNOWN
 from .read import repair
 
 _MONTHS = {m: i for i, m in enumerate(

@@ -30,6 +30,8 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from .files import fsync_dir, fsync_tree, write_json
+
 #: Where the index lives unless LEDE_INDEX_DIR says otherwise (the CLI's and the web app's default).
 DEFAULT_INDEX_DIR = "var/index"
 CURRENT = "CURRENT"
@@ -174,36 +176,6 @@ def write_pointer(index_dir: Path, name: str, value: str) -> None:
         os.fsync(fh.fileno())
     os.replace(tmp, Path(index_dir) / name)
     fsync_dir(Path(index_dir))
-
-
-def write_json(path: Path, data) -> None:
-    """Write JSON durably under a temporary name, then rename it into place."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-
-
-def fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def fsync_tree(path: Path) -> None:
-    """Flush every file of a generation to disk before anything points at it."""
-    for item in path.iterdir():
-        if item.is_file():
-            fd = os.open(item, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-    fsync_dir(path)
 
 
 def make_live(index_dir: Path, generation: Path, info: dict) -> None:

@@ -11,7 +11,7 @@ goes live. The counts are exact for the documents the generation holds (a
 Whoosh field's document frequencies also count deleted documents).
 
 The words are the unstemmed, folded words of title, body and captions that a
-correction could be (``schema.is_spell_word``).
+correction could be (``analysis.is_spell_word``).
 """
 from __future__ import annotations
 
@@ -19,8 +19,10 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from . import schema as f
-from .article import Article
+from .. import analysis
+from .. import schema as f
+from ..article import Article
+from .files import write_json
 
 FILENAME = "vocabulary.json"
 FORMAT = 1
@@ -35,12 +37,12 @@ def words_of(article: Article) -> list[str]:
     (``segment.FastSegmentWriter(count_words=FIELDS)``); this is for the articles indexed
     elsewhere, and for the tests that hold the two equal.
     """
-    return f.spell_words(article.title, article.text("body", "subhead", "list"), article.text("caption"))
+    return analysis.spell_words(article.title, article.text("body", "subhead", "list"), article.text("caption"))
 
 
 def words_of_stored(fields: dict) -> list[str]:
     """The same words from a document's stored fields (what to_document stored for the article)."""
-    return f.spell_words(fields.get(f.TITLE) or "", fields.get(f.BODY) or "", fields.get(f.CAPTIONS) or "")
+    return analysis.spell_words(fields.get(f.TITLE) or "", fields.get(f.BODY) or "", fields.get(f.CAPTIONS) or "")
 
 
 def count_reader(reader) -> Counter:
@@ -52,7 +54,6 @@ def count_reader(reader) -> Counter:
 
 
 def save(generation: Path, counts: Counter) -> None:
-    from .generations import write_json
 
     write_json(Path(generation) / FILENAME, {
         "format": FORMAT, "words": {w: n for w, n in sorted(counts.items()) if n > 0}})

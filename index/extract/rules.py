@@ -1,6 +1,6 @@
 """Boilerplate rules as data: the phrases, patterns and thresholds the cleaner applies.
 
-Nothing here runs on its own; ``index/clean.py`` and its stage modules apply
+Nothing here runs on its own; ``index/extract/clean.py`` and its stage modules apply
 these. A new outlet's quirk should be a one-line change in this file. Every
 pattern is written for a *kind* of boilerplate (a consent notice, a credit
 suffix, a share prompt), never for one site's sentences.
@@ -111,7 +111,7 @@ CAPTION_LABEL = re.compile(r"^(?:Image|Photo|Picture)\s+caption\s*:?\s*", _I)
 # --- consent notices -----------------------------------------------------------
 # A consent notice names a tracking technology AND talks to the reader about
 # consent. Each signal below is one regex per language (ISO 639-1 code → the
-# words a notice in that language uses); see index/consent.py for how they
+# words a notice in that language uses); see index/extract/consent.py for how they
 # combine. A new language is one entry in each table. Words in scripts without
 # spaces (Japanese) carry no \b.
 TRACKING_WORDS = {
@@ -400,7 +400,7 @@ SOUP_KINDS = {"p": "", "h2": "subhead", "h3": "subhead", "h4": "subhead", "li": 
 #: The only tags parsed for the page's metadata (time: a date for metadata.py).
 PAGE_TAGS = ("meta", "title", "script", "link", "time")
 
-# --- where the article sits in its page (index/locate.py) -----------------------------
+# --- where the article sits in its page (index/extract/locate.py) -----------------------------
 #: Elements whose text the extractor returns as one block.
 LOCATE_BLOCK_TAGS = ("p", "li", "h2", "h3", "h4", "h5", "h6", "td", "blockquote", "pre", "dd")
 #: Opening characters that identify a block (enough to be unique, short enough to survive trailing edits).
@@ -439,7 +439,7 @@ STANDFIRST_NAMES = re.compile(r"standfirst|lead(?!er|ing)|lede|\bdek\b|\bdeck\b|
 STANDFIRST_SKIP_NAMES = re.compile(r"(?:byline|author|date|time|meta|credit|caption|share|social|related|newsletter|"
                                    r"breadcrumb|tags?\b|promo|advert|banner|cookie|consent|nav|menu|comment|cta\b|bio\b)", _I)
 
-# --- what a page or a feed says about itself (index/metadata.py) ------------------------
+# --- what a page or a feed says about itself (index/extract/metadata.py) ------------------------
 #: JSON-LD @types that describe an article (news articles preferred over a generic web page).
 ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
                  "opinionnewsarticle", "backgroundnewsarticle", "webpage", "liveblogposting"}

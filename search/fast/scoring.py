@@ -54,7 +54,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.util.numeric import byte_to_length
 
 from . import phrases, postings
-from .cache import LRUCache
+from ..cache import LRUCache
 
 #: Cached postings (docnum → score entries, ~100 bytes each) kept per searcher, least recently used
 #: dropped first: CACHE_POSTINGS_PER_DOC per document of the index, at least CACHE_POSTINGS_MIN.

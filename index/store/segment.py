@@ -12,7 +12,7 @@ with field lengths taken from memory.
 The segment written is the one Whoosh would write: the same terms, postings,
 weights, values, block statistics, field lengths, stored fields and columns
 (tests/test_segment.py compares the two writers' segments posting by posting).
-Fields whose analyzer has a fast indexing path (``schema.NewsAnalyzer.postings``)
+Fields whose analyzer has a fast indexing path (``analysis.NewsAnalyzer.postings``)
 skip Whoosh's token stream; every other field is indexed by Whoosh's own code.
 
 It relies on Whoosh 2.7.4's private writer steps (the postings writer's block
@@ -131,7 +131,7 @@ class FastSegmentWriter(SegmentWriter):
     Use ``add_document`` as usual, then ``_finalize_segment()`` (or
     ``_close_segment()`` to abandon it), as a sub-writer of a multi-segment commit.
 
-    ``count_words``: text fields whose did-you-mean words (``schema.spell_words``) are
+    ``count_words``: text fields whose did-you-mean words (``analysis.spell_words``) are
     counted in ``words`` (documents per word) from the analysis that indexes them, which
     sees each distinct raw word anyway; tokenizing the text again cost a tenth of indexing.
     """
@@ -205,7 +205,7 @@ class FastSegmentWriter(SegmentWriter):
                 how = self._index_generic
             if name in self.count_words and how != self._index_text:
                 raise ValueError(f"field {name!r}: words can be counted only in text fields "
-                                 "analysed by schema.NewsAnalyzer")
+                                 "analysed by analysis.NewsAnalyzer")
             plan.append((name, field, how))
         return plan
 

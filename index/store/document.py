@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from . import fingerprint
-from . import schema as f
-from .article import Article
+from .. import fingerprint
+from .. import schema as f
+from ..article import Article
 
 
 def parse_date(value: str | None) -> datetime | None:

@@ -17,7 +17,7 @@ from collections import Counter
 from whoosh import query as wq
 
 from . import phrases, postings
-from .cache import LRUCache
+from ..cache import LRUCache
 
 TERM_CACHE_SIZE = 4096  # words whose document sets are kept per searcher
 TERM_CACHE_MAX_DOCS = 50_000  # words in more documents than this are re-read instead of cached

@@ -24,22 +24,25 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .article import Article
-from .read import MANIFEST, RawArticle
+from ..article import Article
+from ..extract.read import MANIFEST, RawArticle
+from .files import write_json
 
 INVENTORY = "sources.json"
 #: A WARC file's size divided by this estimates its articles, for the progress bar only.
 WARC_BYTES_PER_ARTICLE = 30_000
 FORMAT = 1
 
-#: Modules of the index package that do not change what gets indexed; editing
-#: them does not make earlier cleaning stale. Everything else in the package
-#: (read, clean, rules, document, schema, ...) is part of the fingerprint.
+#: Files of the index package (paths relative to it) that do not change what gets
+#: indexed; editing them does not make earlier cleaning stale. Everything else in
+#: the package (extract/, analysis, schema, store/document.py, store/segment.py, ...)
+#: is part of the fingerprint.
 ORCHESTRATION = frozenset({
-    "__init__.py", "__main__.py", "build.py", "cli.py", "generations.py", "progress.py",
-    "report.py", "sources.py", "status.py", "workers.py",
+    "__init__.py", "__main__.py", "cli.py", "progress.py", "report.py", "status.py",
+    "store/__init__.py", "store/build.py", "store/files.py", "store/generations.py",
+    "store/sources.py", "store/workers.py",
     # Fetching only decides what the archives hold; their content is compared itself.
-    "fetch.py", "ingest.py", "sourcefile.py",
+    "extract/fetch.py", "extract/ingest.py", "extract/sourcefile.py",
 })
 
 
@@ -79,18 +82,21 @@ def text_key(article: Article) -> str:
     return digest("\x00".join(parts).encode("utf-8"))
 
 
-def pipeline_fingerprint() -> str:
+#: The index package, whose files the pipeline fingerprint hashes.
+PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def pipeline_fingerprint(package: Path = PACKAGE) -> str:
     """A hash of every file of the index package that shapes the documents, and Whoosh's version."""
     import whoosh
 
-    package = Path(__file__).resolve().parent
     h = hashlib.blake2b(digest_size=16)
     h.update(repr(whoosh.versionstring()).encode())
     for path in sorted(package.rglob("*")):
         rel = path.relative_to(package)
         if not path.is_file() or "__pycache__" in rel.parts or path.suffix == ".pyc":
             continue
-        if len(rel.parts) == 1 and rel.name in ORCHESTRATION:
+        if rel.as_posix() in ORCHESTRATION:
             continue
         h.update(str(rel).encode() + b"\x00" + path.read_bytes() + b"\x00")
     return h.hexdigest()
@@ -156,7 +162,6 @@ class Inventory:
         return [s for record in self.sources.values() for s in record.skipped]
 
     def save(self, generation: Path) -> None:
-        from .generations import write_json
 
         write_json(generation / INVENTORY, {
             "format": FORMAT, "fingerprint": self.fingerprint, "roots": self.roots,

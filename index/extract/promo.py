@@ -12,7 +12,7 @@ site and in a language no list names:
 - a *comment thread* starts at a comment-count heading ("941 comments",
   "1 Comentarios") in the second half of the text and runs to its end.
 
-All phrases and thresholds are in ``index/rules.py``.
+All phrases and thresholds are in ``index/extract/rules.py``.
 """
 from __future__ import annotations
 

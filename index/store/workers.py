@@ -29,12 +29,12 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from .clean import clean
+from ..extract.clean import clean
 from .segment import FastSegmentWriter
 from . import vocabulary
 from .document import to_document
 from .sources import text_key
-from .triage import not_an_article
+from ..extract.triage import not_an_article
 
 #: Segments are left as separate files, not assembled into one compound file (Whoosh's default):
 #: Whoosh reads a compound file's parts by copying each into memory, so every web worker held a

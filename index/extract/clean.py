@@ -9,9 +9,9 @@ stages, in this order:
 
 Each stage takes a frozen ``Draft`` and returns a new one; what it drops is
 recorded as ``Removal(reason, text)`` with a stable reason code from
-``index/rules.py``, where all phrases, patterns and thresholds live.
+``index/extract/rules.py``, where all phrases, patterns and thresholds live.
 Metadata comes from the feed or manifest first, then the page's own tags,
-then signatures in the text, else "unknown" (see ``index/metadata.py``).
+then signatures in the text, else "unknown" (see ``index/extract/metadata.py``).
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, fields, replace
 
 from . import consent, html, metadata, promo, rules
-from .article import Article, Paragraph, Removal
+from ..article import Article, Paragraph, Removal
 from .neardup import DuplicateFinder, is_near_duplicate, strip_credit, words
 from .read import RawArticle
 
@@ -151,7 +151,7 @@ def tidy(draft: Draft) -> Draft:
 
 
 def drop_consent(draft: Draft) -> Draft:
-    """Remove cookie/tracking consent notices, recognised by wording (see ``index/consent.py``)."""
+    """Remove cookie/tracking consent notices, recognised by wording (see ``index/extract/consent.py``)."""
     notices = consent.find_notices([b.text for b in draft.blocks])
     if not notices:
         return draft
@@ -162,7 +162,7 @@ def drop_consent(draft: Draft) -> Draft:
 
 def drop_promo(draft: Draft) -> Draft:
     """Remove promo and navigation: by wording, toolbars, story rails and reader-comment threads
-    (``index/promo.py``); a "Read more at <site>" signature also names the outlet."""
+    (``index/extract/promo.py``); a "Read more at <site>" signature also names the outlet."""
     texts = [b.text for b in draft.blocks]
     thread = promo.comment_thread_start(texts)
     rails = promo.find_rails(texts)

@@ -3,7 +3,7 @@
 Structural pruning finds the article among the navigation, consent banners,
 share widgets and related links. trafilatura does it best, so it goes first;
 Lede's own rules (``rules.PRUNE_*``, beautifulsoup4, lxml's parser) are the
-fallback when it finds nothing. ``index/locate.py`` then finds where the extracted text sits in
+fallback when it finds nothing. ``index/extract/locate.py`` then finds where the extracted text sits in
 the page, to keep the captions of the article's own photos (``<figcaption>``,
 ``<img alt>``) and to recover a standfirst the extractor dropped. The blocks
 then go through the same text stages as plain-text dumps, which catch what
@@ -42,7 +42,7 @@ def trafilatura_blocks(tree, url: str | None = None) -> list[tuple[str, str]] | 
     # trafilatura's default mode, measured with bench/extraction.py (181 pages, Lede's stages on top,
     # word F1): default 0.963, favor_recall 0.962, favor_precision 0.967 but recall 0.973 vs 0.981 and
     # ~35% more CPU. A search index cannot find a paragraph it dropped, so recall wins the tie.
-    # (trafilatura copies the tree it is given: ``tree`` stays whole for index/locate.py.)
+    # (trafilatura copies the tree it is given: ``tree`` stays whole for index/extract/locate.py.)
     try:
         doc = bare_extraction(tree, url=url or None, include_comments=False, include_tables=True,
                               with_metadata=False)

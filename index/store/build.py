@@ -19,15 +19,17 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.reading import SegmentReader
 
-from . import generations, ingest, stories, vocabulary
-from . import schema as f
-from .progress import Progress
-from .read import ReadError, find_sources, read_source
-from .clean import clean
+from . import generations, vocabulary
+from ..extract import ingest
+from .. import stories
+from .. import schema as f
+from ..progress import Progress
+from ..extract.read import ReadError, find_sources, read_source
+from ..extract.clean import clean
 from .document import to_document
-from .report import Summary
-from .sourcefile import Overrides, Source, SourcesFileError, source_of
-from .schema import build_schema
+from ..report import Summary
+from ..extract.sourcefile import Overrides, Source, SourcesFileError, source_of
+from ..schema import build_schema
 from .sources import Inventory, Item, Plan, SourceRecord, item_hash, pipeline_fingerprint, plan
 from .workers import InProcess, Workers, WorkerFailed
 
