@@ -9,20 +9,26 @@ A search runs as stages, each in a module of its name:
     facet                        facets.py (counted from per-document ordinals)
     suggest                      suggest.py (a spelling, when a query finds little)
 
-Results are cached per (request, generation) in a small LRU, so a repeated
-query costs a dictionary lookup.
+Every docnum of a search belongs to the one generation its ``Search`` was planned
+on; ``pinned()`` holds an engine to one generation across calls, so everything
+one web request asks (a page and its story links, a feed and its ETag) comes from
+one rebuild, and CURRENT is looked at once per request.
+
+Results are not cached here. What a later search can reuse is kept per
+generation on the LiveIndex (filter sets, browse facets, each word's scores,
+stories); a repeated answer as a whole is kept by its one owner, the web layer
+(web/repeats.py), which replays a repeated search URL's bytes before Flask runs
+at all — the part of a repeat a cache of Results here could never save.
 """
 from __future__ import annotations
 
 import json
 import time
-from dataclasses import replace
 from pathlib import Path
 
 from index import schema as f
 
 from . import highlight, ranking, similar, stories
-from .cache import LRUCache
 from .collapse import Group
 from .live import LiveIndex, LiveTracker
 from .plan import Search, plan
@@ -30,20 +36,28 @@ from .request import MAX_PAGE, SearchRequest
 from .results import Hit, Results
 from .suggest import SUGGEST_BELOW, suggest
 
-CACHE_SIZE = 512  # cached responses per process
 SNIPPET_FIELDS = (f.BODY, f.CAPTIONS)
 
 
 class Engine:
+    """Searches over the live generation of ``index_dir``; one per process (web/engine.py)."""
+
     def __init__(self, index_dir: Path):
         self.index_dir = Path(index_dir)
         self._tracker = LiveTracker(self.index_dir)
-        self._cache = LRUCache(CACHE_SIZE)
 
     # -- lifecycle -------------------------------------------------------
     def live(self) -> LiveIndex:
         """The live generation as this process sees it (raises IndexUnavailable when there is none)."""
         return self._tracker.current()
+
+    def pinned(self) -> Engine:
+        """This engine held to one generation: the one live at its first use, for every later call.
+
+        One per web request (web/engine.py): CURRENT is read once, and a rebuild that lands while
+        the request runs cannot give it answers from two generations.
+        """
+        return _Pinned(self)
 
     def close(self) -> None:
         """Close this process's searchers (the engine reopens one if used again)."""
@@ -84,24 +98,17 @@ class Engine:
         ``pages`` the pages that hold them: every page up to it has hits.
         """
         started = time.perf_counter()
-        live = self.live()
-        key = (request, live.generation)
-        cached = self._cache.get(key)
-        if cached is not None:
-            return replace(cached, took_ms=_ms(started))
-        search = plan(live, request)  # parse → filter → match (plan.py)
+        search = plan(self.live(), request)  # parse → filter → match (plan.py)
         page = ranking.page(search)  # rank, one hit per copy group (ranking.py)
         search.copies.gather(page, search.shown)  # collapse: each hit's folded copies
         hits = _hits(search, page)  # highlight
         facet_counts, hit_total = _counts(search)  # facet
-        results = Results(
+        return Results(
             query=request.q, total=len(search.matched), page=request.page, per_page=request.per_page,
             took_ms=_ms(started), hits=hits, facets=facet_counts, suggestion=_suggestion(search),
             partial_total=len(search.partial), hits_total=hit_total,
             pages=min(-(-hit_total // request.per_page), MAX_PAGE),
         )
-        self._cache.put(key, results)
-        return results
 
     def matches(self, request: SearchRequest) -> tuple[LiveIndex, set, list[tuple[float, int]] | None]:
         """Every document ``request`` matches, unpaged: the documents ``search(request).total`` counts.
@@ -129,6 +136,23 @@ class Engine:
         """The stored article (index/article.Article as JSON), or None."""
         fields = self.live().searcher.document(id=article_id)
         return json.loads(fields[f.ARTICLE]) if fields else None
+
+
+class _Pinned(Engine):
+    """An engine that resolves the live generation once, at its first use, and keeps it (Engine.pinned)."""
+
+    def __init__(self, engine: Engine):
+        self.index_dir = engine.index_dir
+        self._tracker = engine._tracker  # shared: closing either closes the process's searchers
+        self._live: LiveIndex | None = None
+
+    def live(self) -> LiveIndex:
+        if self._live is None:
+            self._live = self._tracker.current()
+        return self._live
+
+    def pinned(self) -> Engine:
+        return self
 
 
 def _hits(search: Search, groups: list[Group]) -> tuple[Hit, ...]:
