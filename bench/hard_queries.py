@@ -5,8 +5,8 @@
     .venv/bin/python bench/hard_queries.py --index-dir /tmp/lede-real --feed bench/out/real.jsonl
 
 Every query is drawn (seeded) from the feed's article text and sent once through
-one in-process Engine (facets, snippets and collapsing included; each request is
-new to the result cache, while the per-word caches warm as they would in a worker):
+one in-process Engine (facets, snippets and collapsing included; the engine keeps no
+results, while the per-word caches warm as they would in a worker):
 
     plain words          2–6 consecutive words of a sentence holding a common word, unquoted
     phrase, common words the same words as a "phrase"

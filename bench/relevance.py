@@ -46,7 +46,7 @@ from index.store.document import to_document  # noqa: E402
 from index.schema import build_schema  # noqa: E402
 from index import schema as f  # noqa: E402
 from search import Engine, SearchRequest, feedback, parse, ranking  # noqa: E402
-from search.engine import build_query  # noqa: E402
+from search.plan import plan  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "ir"
 WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -144,15 +144,11 @@ def lede_runs(workdir: Path, queries, depth: int) -> tuple[dict, float]:
     sent through Engine.search, which must serve the same top 10. A new Engine: ranking's current K1/B."""
     engine = Engine(workdir)
     live = engine.live()
-    ids = live.ordinals[f.ID]
     runs, started = {}, time.perf_counter()
     for n, (qid, text) in enumerate(queries.items()):
         request = SearchRequest(q=" ".join(words(text)), match="any", collapse=False, per_page=NDCG_AT)
-        query = build_query(live, request)
-        _, scored = engine._scored_pass(live, query, None)
-        if feedback.applies(request):
-            scored = feedback.rerank(live, query, scored)
-        ranked = [ids.values[ids.by_doc[d]] for d, _ in engine._best(live, scored, depth)]
+        scored = plan(live, request, partial=False).scored  # with feedback where it applies
+        ranked = [live.article_id(d) for d, _ in ranking.best(live, scored, depth)]
         if n < CHECKED_QUERIES:
             assert [h.id for h in engine.search(request).hits] == ranked[:NDCG_AT], qid
         runs[qid] = ranked

@@ -5,7 +5,8 @@
 
 Runs the benchmark query set (bench/queries.py: plain, phrase and filtered
 title-word queries, seeded) through one Engine, first uncached (each
-request once), then again (served from the result cache), and prints p50,
+request once), then again (warm: the per-generation filter sets, browse facets and per-word
+scores in place; the engine keeps no results, web/repeats.py does), and prints p50,
 p95 and max per kind. Deep pages are kinds of their own: pages 1, 100 and
 1000 of the index's 20 most common words, and pages of 100 hits. It also
 times the pieces a request is made of, side by side in the same run: opening the searcher (with facet ordinals), facet
@@ -27,7 +28,7 @@ from whoosh import sorting  # noqa: E402
 
 from index import schema as f  # noqa: E402
 from queries import make_queries  # noqa: E402
-from search import Engine, SearchRequest, facets, highlight  # noqa: E402
+from search import Engine, SearchRequest, highlight  # noqa: E402
 from search.request import SORTS  # noqa: E402
 from search.parse import parse_query  # noqa: E402
 
@@ -78,7 +79,7 @@ def main(argv=None) -> int:
     requests["page 100 x 100 per page"] = [SearchRequest(q=w, page=100, per_page=100) for w in common] + [
         SearchRequest(page=100, per_page=100, sort=s, collapse=c) for s in SORTS for c in (True, False)]
 
-    print(f"\n{'kind':<24} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'cached p50':>11} {'cached max':>11}")
+    print(f"\n{'kind':<24} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'repeat p50':>11} {'repeat max':>11}")
     every = []
     for kind, reqs in requests.items():
         cold = [timed(lambda r=r: engine.search(r))[0] for r in reqs]
@@ -94,7 +95,7 @@ def main(argv=None) -> int:
     for r in requests["plain"][:50] + [SearchRequest()]:
         query = parse_query(r.q, live.schema) if r.q else None
         docs = set(searcher.docs_for_query(query)) if query is not None else live.all_docs()
-        ord_ms.append(timed(lambda: facets.count_facets(live.ordinals, docs, None))[0])
+        ord_ms.append(timed(lambda: live.facet_counts(docs, None))[0])
         grp_ms.append(timed(lambda: searcher.search(
             query if query is not None else __import__("whoosh.query").query.Every(), limit=1,
             groupedby=[sorting.FieldFacet(f.OUTLET), sorting.FieldFacet(f.SECTION)]).groups(f.OUTLET))[0])

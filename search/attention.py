@@ -66,7 +66,7 @@ def attention(engine, request: SearchRequest, interval: str = "month") -> dict:
     if interval not in INTERVALS:
         raise BadQuery(f"interval must be one of {', '.join(INTERVALS)}", "interval")
     live, matched, _ = engine.matches(replace(request, sort="newest"))  # the order is not needed
-    outlets, days = live.ordinals[f.OUTLET], live.ordinals[f.DAY]
+    outlets, days = live.column(f.OUTLET), live.column(f.DAY)
     names = live.memo(("attention-periods", interval),
                       lambda: [period(day, interval) for day in days.values])
     totals = live.memo(("attention-totals", interval), lambda: _count(live.all_docs(), outlets, days, names))

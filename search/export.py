@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from index import schema as f
 
+from . import ranking
 from .live import LiveIndex
 from .request import SearchRequest
 
@@ -66,9 +67,7 @@ def export(engine, request: SearchRequest, text: bool = False) -> Export:
     """The export of ``request``'s matches; raises BadQuery or IndexUnavailable before any row is read."""
     live, matched, scored = engine.matches(request)
     if scored is not None:
-        id_rank = live.ordinals[f.ID].by_doc
-        order = [(d, s) for s, d in sorted(scored, key=lambda sd: (-sd[0], id_rank[sd[1]]))]
+        order = ranking.ranked(live, scored)
     else:
-        rank = live.oldest_rank if request.sort == "oldest" else live.newest_rank
-        order = [(d, 0.0) for d in sorted(matched, key=rank.__getitem__)]
+        order = ranking.by_date(live, matched, oldest=request.sort == "oldest")
     return Export(live=live, order=order, columns=COLUMNS + ((TEXT_COLUMN,) if text else ()))

@@ -58,7 +58,7 @@ def unknown(param: str, value: str) -> BadQuery:
 def parameter_docs(live, request) -> set | None:
     """The documents the request's filter parameters allow (None: no filter); BadQuery for an unknown value."""
     for param, values in (("outlet", request.outlets), ("section", request.sections)):
-        known = live.ordinals[NAMED_FIELDS[param]].index
+        known = live.column(NAMED_FIELDS[param]).index
         for value in values:
             if value not in known:
                 raise unknown(param, value)
@@ -92,7 +92,7 @@ def _parameter_docs(live, request) -> set:
 def undated_docs(live) -> frozenset:
     """Every live document without a publication date (no ``day`` key)."""
     def build():
-        day_of = live.ordinals[f.DAY].by_doc
+        day_of = live.column(f.DAY).by_doc
         return frozenset(d for d in live.terms.all() if day_of[d] == facets.NONE)
     return live.memo(("undated",), build)
 
@@ -186,7 +186,7 @@ def _resolve(query, live):
     """Typed outlet and section names as the index's own values (see the module docstring)."""
     if isinstance(query, wq.Term) and query.fieldname in (f.OUTLET, f.SECTION):
         param = next(p for p, field in NAMED_FIELDS.items() if field == query.fieldname)
-        names = named(live.ordinals[query.fieldname].values, query.text)
+        names = named(live.column(query.fieldname).values, query.text)
         if not names:
             raise unknown(param, query.text).in_query(f"{param}:{query.text}")
         return wq.Or([wq.Term(query.fieldname, v) for v in names]) if len(names) > 1 else wq.Term(

@@ -86,13 +86,12 @@ def coverage_of(live, story_id: str) -> dict | None:
 def live_docnums(live) -> dict[str, int]:
     """Article id → docnum of its live document, built once per generation from the id ordinals:
     looking each id up through the index's postings took 0.2 ms an article (42 ms for a story of 191)."""
-    ids = live.ordinals[f.ID]
-    return live.memo(("story-docnums",), lambda: {ids.values[ids.by_doc[d]]: d for d in live.all_docs()})
+    return live.memo(("story-docnums",), lambda: {live.article_id(d): d for d in live.all_docs()})
 
 
 def outlet_days(live) -> Counter:
     """(outlet ordinal, day ordinal) → live articles, counted once per generation."""
-    outlets, days = live.ordinals[f.OUTLET], live.ordinals[f.DAY]
+    outlets, days = live.column(f.OUTLET), live.column(f.DAY)
     return live.memo(("story-outlet-days",), lambda: Counter(
         (outlets.by_doc[d], days.by_doc[d]) for d in live.all_docs()))
 
@@ -117,11 +116,11 @@ def timeline(articles: list[dict]) -> list[dict]:
 
 def window_counts(live, first: str | None, last: str | None) -> dict[str, int]:
     """Articles indexed per outlet published from ``first`` to ``last`` (every outlet, 0 included)."""
-    outlets = live.ordinals[f.OUTLET]
+    outlets = live.column(f.OUTLET)
     counts = {o: 0 for o in outlets.values}
     if not first or not last:
         return counts
-    days = live.ordinals[f.DAY]
+    days = live.column(f.DAY)
     by_day = outlet_days(live)
     low, high = bisect.bisect_left(days.values, first), bisect.bisect_right(days.values, last)
     for (outlet, day), n in by_day.items():
@@ -133,10 +132,9 @@ def window_counts(live, first: str | None, last: str | None) -> dict[str, int]:
 def stories_of(live, docnums) -> list[dict]:
     """The stories that ``docnums`` belong to, most outlets first, then most articles, then newest."""
     index = live.stories()
-    ids = live.ordinals[f.ID]
     found = Counter()
     for d in docnums:
-        sid = index.story_of(ids.values[ids.by_doc[d]])
+        sid = index.story_of(live.article_id(d))
         if sid is not None:
             found[sid] += 1
     listed = [index.listing(sid) for sid in found]

@@ -6,7 +6,7 @@ import pytest
 
 from articles import article, build_index
 from search import Engine, SearchRequest, feedback
-from search.engine import build_query
+from search.plan import build_query, scored_pass
 
 ARTICLES = [
     article("a1", "Embassy stormed", "Protesters stormed the embassy compound in Baghdad. Militia flags flew."),
@@ -46,7 +46,7 @@ def test_feedback_words_bring_in_no_article_the_query_did_not_match(engine, monk
 def test_reranked_scores_are_whooshs_scores_of_the_expanded_query(engine, q):
     live = engine.live()
     query = build_query(live, SearchRequest(q=q, match="any"))
-    matched, scored = engine._scored_pass(live, query, None)
+    matched, scored = scored_pass(live, query, None)
     expanded = feedback.expanded_query(live.searcher, query, scored)
     if q.startswith("title:"):  # no body word to expand: the ranking is left alone
         assert expanded is None and feedback.rerank(live, query, scored) == scored
@@ -60,7 +60,7 @@ def test_reranked_scores_are_whooshs_scores_of_the_expanded_query(engine, q):
 def test_the_mixed_model_is_rm3(engine):
     live = engine.live()
     query = build_query(live, SearchRequest(q="embassy baghdad", match="any"))
-    _, scored = engine._scored_pass(live, query, None)
+    _, scored = scored_pass(live, query, None)
     weights = feedback.mixed_model(live.searcher, feedback._query_words(query), sorted(scored, reverse=True))
     assert sum(weights.values()) == pytest.approx(1.0)
     assert weights["embassi"] >= feedback.ORIGINAL_WEIGHT / 2 and weights["baghdad"] >= feedback.ORIGINAL_WEIGHT / 2

@@ -240,7 +240,8 @@ def test_pasting_text_in_a_browser_without_javascript(server, browser_without_js
 
 
 def test_passage_matches_are_the_documents_with_enough_words_scored_as_their_or(real_engine):
-    from search.engine import _without_minmatch, build_query
+    from search.plan import build_query
+    from search.ranking import without_minmatch
     from search.fast.matching import matching_docs
 
     engine, ids = real_engine
@@ -255,7 +256,7 @@ def test_passage_matches_are_the_documents_with_enough_words_scored_as_their_or(
         query = build_query(live, SearchRequest(q=text[:PASSAGE_CHARS]))
         docs, scored = similar.scored_matches(live.scores, query)
         assert docs == matching_docs(query, live.terms)  # at least minmatch of the words, counted apart
-        whoosh = {d: s for s, d in live.searcher.search(_without_minmatch(query), filter=docs, limit=None).top_n}
+        whoosh = {d: s for s, d in live.searcher.search(without_minmatch(query), filter=docs, limit=None).top_n}
         assert {d: s for s, d in scored} == pytest.approx(whoosh, rel=1e-9)  # the same sum, added in word order
     assert checked >= 5
 

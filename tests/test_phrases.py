@@ -15,6 +15,7 @@ from articles import article, build_index
 from search import Engine, SearchRequest
 from search.fast.matching import matching_docs
 from search.parse import parse_query
+from search.plan import scored_pass
 
 TEXTS = {
     "adjacent": "the prime minister spoke",
@@ -72,7 +73,7 @@ def test_phrase_matches_and_scores_equal_whoosh(engine, text, expected):
     before = live.scores.answered
     fast = live.scores.score_all(query, None)
     assert fast is not None and live.scores.answered == before + 1, "the fast path was not taken"
-    slow = engine._scored_pass(live, query, None, fast=False)
+    slow = scored_pass(live, query, None, fast=False)
     assert fast[0] == slow[0]
     assert Counter(fast[1]) == Counter(slow[1])
     assert {live.searcher.stored_fields(d)["id"] for d in fast[0]} == expected

@@ -23,8 +23,10 @@ from conftest import ROOT, needs_shared
 from index.store import build
 from index.store.document import to_document
 from search import Engine, SearchRequest
+from search import filters, ranking
 from search.parse import parse_query
-from search.fast import scoring
+from search.plan import scored_pass
+from search.fast import leaf as leaf_scores, scoring
 from search.cache import LRUCache
 from search.fast.matching import matching_docs
 
@@ -85,8 +87,8 @@ def both_ways(engine, text: str, match: str = "all", outlets=(), sections=()):
     live = engine.live()
     request = SearchRequest(q=text, match=match, outlets=tuple(outlets), sections=tuple(sections))
     query = parse_query(text, live.schema, match)
-    allowed = engine._allowed(live, request)
-    slow = engine._scored_pass(live, query, allowed, fast=False)
+    allowed = filters.parameter_docs(live, request)
+    slow = scored_pass(live, query, allowed, fast=False)
     fast = live.scores.score_all(query, allowed)
     return slow, fast
 
@@ -241,7 +243,7 @@ def test_length_norms_read_whole_equal_whoosh_per_document(engine):
     for leaf in engine.live().scores._leaves:
         length = leaf.reader.doc_field_length
         for field in ("title", "body", "captions", "byline"):
-            assert scoring._length_codes(leaf.reader, field, leaf.doc_count_all) is not None  # read whole
+            assert leaf_scores._length_codes(leaf.reader, field, leaf.doc_count_all) is not None  # read whole
             expected = [None if n is None else k1 * ((1 - b) + b * n / avgfl)
                         for n in (length(d, field, 1) for d in range(leaf.doc_count_all))]
             assert leaf._norms(field, k1, b, avgfl) == expected, field
@@ -267,8 +269,8 @@ def test_phrase_search_results_take_the_fast_path(engine):
     before = live.scores.answered
     results = engine.search(SearchRequest(q='"gas oil" tax', collapse=False, per_page=20))
     assert live.scores.answered == before + 1
-    slow = engine._scored_pass(live, parse_query('"gas oil" tax', live.schema, "all"), None, fast=False)
-    best = engine._best(live, slow[1], 20)
+    slow = scored_pass(live, parse_query('"gas oil" tax', live.schema, "all"), None, fast=False)
+    best = ranking.best(live, slow[1], 20)
     assert [h.id for h in results.hits] == [live.searcher.stored_fields(d)["id"] for d, _ in best]
     assert results.total == len(slow[0]) > 0
 
@@ -278,7 +280,7 @@ def test_other_queries_fall_back_to_whoosh(engine, text):
     live = engine.live()
     query = parse_query(text, live.schema, "all")
     assert live.scores.score_all(query, None) is None
-    matched, scored = engine._scored_pass(live, query, None)
+    matched, scored = scored_pass(live, query, None)
     assert matched == {d for _, d in scored}
 
 
@@ -288,8 +290,8 @@ def test_search_results_are_unchanged_by_the_fast_path(engine):
     results = engine.search(SearchRequest(q="oil gas", collapse=False, per_page=20))
     assert live.scores.answered == before + 1
     query = parse_query("oil gas", live.schema, "all")
-    slow = engine._scored_pass(live, query, None, fast=False)
-    best = engine._best(live, slow[1], 20)
+    slow = scored_pass(live, query, None, fast=False)
+    best = ranking.best(live, slow[1], 20)
     stored = [live.searcher.stored_fields(d)["id"] for d, _ in best]
     assert [h.id for h in results.hits] == stored and results.total == len(slow[0])
 
@@ -366,7 +368,7 @@ def test_partial_matches_rank_by_the_scores_whoosh_gives_them(engine, text):
     docs = matching_docs(loose, live.terms) - matching_docs(query, live.terms)
     assert docs
     before = live.scores.answered
-    ranked = engine._order(live, SearchRequest(q=text), loose, docs, 25)
+    ranked = ranking.order_of(live, "relevance", loose, docs, 25)
     assert live.scores.answered == before + 1  # the fast path answered
     whoosh = live.searcher.search(loose, limit=None, filter=docs)
     expected = {hit.docnum: hit.score for hit in whoosh}

@@ -114,11 +114,17 @@ def test_paging(engine):
     assert ids(run(engine, q="baghdad", per_page=2, page=3)) == []
 
 
-def test_repeated_queries_come_from_the_cache(engine):
-    request = SearchRequest(q="baghdad traders", sort="newest")
-    first = engine.search(request)
-    second = engine.search(request)
-    assert second.hits is first.hits  # the same cached value, not a recomputation
+def test_a_pinned_engine_answers_from_one_generation_across_a_rebuild(tmp_path):
+    build_index(tmp_path, DOCS[:2])
+    engine = Engine(tmp_path)
+    pinned = engine.pinned()
+    assert pinned.search(SearchRequest(q="football")).total == 0  # resolves the generation here
+    build_index(tmp_path, DOCS)
+    assert pinned.search(SearchRequest(q="football")).total == 0
+    assert pinned.health()["generation"] != engine.health()["generation"]
+    assert engine.search(SearchRequest(q="football")).total == 1
+    assert engine.pinned().search(SearchRequest(q="football")).total == 1
+    engine.close()
 
 
 def test_a_new_generation_is_picked_up_without_a_new_engine(tmp_path):

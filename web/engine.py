@@ -2,18 +2,25 @@
 
 ``init_app`` makes one ``search.Engine`` per app (so one per gunicorn worker:
 the app is built before the fork, its searcher opened after, on first use or
-when gunicorn.conf.py warms it); views fetch it with ``get_engine()``. The
-engine resolves the live generation on every request, so a rebuild is picked
-up without a restart.
+when gunicorn.conf.py warms it); views fetch it with ``get_engine()``.
+
+Each request gets the engine pinned to one generation (``Engine.pinned``): the
+live generation is resolved once, at the request's first use of the index (or
+by repeats.py, before Flask, for the searches it keys by generation), and every
+later call in that request — a page's search and its story links, a feed's ETag
+and its entries — reads that same generation, even if a rebuild switches CURRENT
+meanwhile. The next request picks the rebuild up, without a restart.
 """
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context, request
 
 from search import Engine
 
 #: The engine's key in ``app.extensions`` (tests, gunicorn.conf.py and bench/stories.py read it there).
 KEY = "lede_engine"
+#: The request's pinned engine, kept in its WSGI environ (which repeats.py shares with the app).
+REQUEST_KEY = "lede.engine"
 
 
 def init_app(app: Flask) -> None:
@@ -21,6 +28,15 @@ def init_app(app: Flask) -> None:
     app.extensions[KEY] = Engine(app.config["INDEX_DIR"])
 
 
+def request_engine(environ: dict, engine: Engine) -> Engine:
+    """The engine of the request ``environ`` belongs to: ``engine`` pinned, made on first use."""
+    pinned = environ.get(REQUEST_KEY)
+    if pinned is None:
+        pinned = environ[REQUEST_KEY] = engine.pinned()
+    return pinned
+
+
 def get_engine() -> Engine:
-    """The current app's engine."""
-    return current_app.extensions[KEY]
+    """The current app's engine: pinned to one generation for the rest of the request, when in one."""
+    engine = current_app.extensions[KEY]
+    return request_engine(request.environ, engine) if has_request_context() else engine

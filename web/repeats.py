@@ -1,17 +1,21 @@
 """Repeated /api/search URLs answered from the bytes sent the first time, in front of Flask.
 
 A search page is reloaded, paged back and forth, linked and shared, so the same URL comes
-back often. The engine already keeps each request's results, but a cached answer still went
-through Flask and Werkzeug: building the request, routing, the view, the response object and
-the after-request hooks — three quarters of a repeated request's time in the worker. This
-WSGI layer keys on the raw query string and the live generation, and answers a repeat with
-the status, headers and body the app produced for it (security headers included), filling in
-only ``took_ms`` and Content-Length.
+back often. This is Lede's one cache of answers: the engine keeps no results of its own
+(search/engine.py), because a cached answer that still goes through Flask and Werkzeug —
+building the request, routing, the view, the response object and the after-request hooks —
+pays three quarters of a repeated request's time in the worker, and a second cache of the same
+answer would only hold memory twice and disagree about when to drop it. This WSGI layer keys on
+the raw query string and the live generation, and answers a repeat with the status, headers and
+body the app produced for it (security headers included), filling in only ``took_ms`` and
+Content-Length.
 
-It stores only complete 200 answers to GET /api/search of one generation (one that changed
-while the app was answering is not stored), so errors, other routes and other methods
-always reach the app. A new generation makes every stored answer unreachable; the LRU
-drops them.
+The generation is resolved once per request, here: the request's pinned engine
+(web/engine.py) is made before the app runs and handed to it in the environ, so the answer
+stored under a generation was computed from that generation, whatever a rebuild does to
+CURRENT meanwhile. It stores only complete 200 answers to GET /api/search, so errors, other
+routes and other methods always reach the app. A new generation makes every stored answer
+unreachable; the LRU drops them.
 
 Compression: the app is asked for the uncompressed answer (the client's Accept-Encoding is not
 passed on), which is what is stored; a client that accepts gzip gets it gzipped from parts
@@ -26,6 +30,7 @@ import time
 from search import IndexUnavailable
 from search.cache import LRUCache
 
+from .engine import request_engine
 from .gzip_parts import Parts, accepts_gzip
 
 PATH = "/api/search"
@@ -48,7 +53,7 @@ class RepeatedSearches:
             return self.app(environ, start_response)
         started = time.perf_counter()
         try:
-            generation = self.engine.live().generation
+            generation = request_engine(environ, self.engine).live().generation
         except IndexUnavailable:
             return self.app(environ, start_response)  # the app answers 503 with its message
         key = (generation, environ.get("QUERY_STRING", ""))
@@ -96,10 +101,5 @@ class RepeatedSearches:
             return [body]
         head, tail = body[:took.start()] + b'"took_ms":', body[took.end():]
         stored = (sent[0], headers, head, tail, Parts(head, tail))
-        try:
-            same_generation = self.engine.live().generation == key[0]
-        except IndexUnavailable:
-            same_generation = False
-        if same_generation:
-            self._answers.put(key, stored)
+        self._answers.put(key, stored)  # answered from the generation in ``key`` (the request's pinned engine)
         return self._send(start_response, stored, body[took.start() + len(b'"took_ms":'):took.end()].strip(), gzip)

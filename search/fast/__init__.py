@@ -7,8 +7,9 @@ directly and do the same arithmetic in C loops:
 - postings.py: a term's docnums, weights and positions, block by block
   (``W3LeafMatcher``'s private ``_data``, ``_goto``, ``_read_weights``...).
 - scoring.py: BM25F scores of every match of a plain or phrase query,
-  bit-identical to Whoosh's (its matcher-tree shapes, its length-byte
-  quantisation, ``LENGTHS_COLUMN``'s private layout).
+  bit-identical to Whoosh's (its matcher-tree shapes); leaf.py: each word's
+  scores on one segment (its length-byte quantisation, ``LENGTHS_COLUMN``'s
+  private layout).
 - phrases.py: phrase matching as ``SpanNear2`` decides it, and ``MixedPhrase``
   for phrases with common words (whose parts live in two fields).
 - matching.py: a query's full match set as set operations.
