@@ -13,18 +13,20 @@ from __future__ import annotations
 
 import warnings
 
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, SoupStrainer, Tag, XMLParsedAsHTMLWarning
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHTMLWarning
+from lxml.etree import ParserError
+from lxml.html import HTMLParser, document_fromstring
 from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
 from . import locate, rules
 
-def make_soup(html: str, parse_only: SoupStrainer | None = None) -> BeautifulSoup:
+def make_soup(html: str) -> BeautifulSoup:
     """BeautifulSoup of a page, quietly: XHTML pages and pages that look like a URL are still pages."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
-        return BeautifulSoup(html, "lxml", parse_only=parse_only)  # lxml: several times faster than html.parser
+        return BeautifulSoup(html, "lxml")  # lxml: several times faster than html.parser
 
 
 def _lines(text: str) -> list[str]:
@@ -117,24 +119,30 @@ def soup_blocks(soup: BeautifulSoup) -> list[tuple[str, str]]:
     return blocks
 
 
-#: One cheap parse serves metadata: only these tags are built
-#: (a full BeautifulSoup parse costs more than trafilatura's whole extraction).
-PAGE_TAGS = SoupStrainer(list(rules.PAGE_TAGS))
+def page_tree(html: str, tree=None):
+    """The lxml tree the page's metadata is read from (``metadata.page_metadata``): ``tree``, the one the
+    extractor reads (``load_tree``), so that a page is parsed once; lxml's own parse of a page
+    trafilatura's loader turns away (a fragment without ``<html>``)."""
+    if tree is not None:
+        return tree
+    try:
+        return document_fromstring(html.encode("utf-8", "replace"), parser=_PAGE_PARSER)
+    except (ParserError, ValueError):  # nothing lxml can make a document of: a page without metadata
+        return document_fromstring(b"<html></html>")
 
 
-def parse_page(html: str) -> BeautifulSoup:
-    """The page's metadata tags, parsed with BeautifulSoup."""
-    return make_soup(html, PAGE_TAGS)
+_PAGE_PARSER = HTMLParser(encoding="utf-8", remove_comments=True)
 
 
-def extract(html: str, url: str | None = None) -> tuple[list[tuple[str, str]], list[str], list[tuple[str, str]]]:
+def extract(html: str, url: str | None = None, tree=None) -> tuple[list[tuple[str, str]], list[str], list[tuple[str, str]]]:
     """(main-text blocks as (kind hint, text), captions of the article's own photos, removals as (reason, text)).
 
+    ``tree``: the page as ``load_tree`` parsed it, when the caller has it already.
     A standfirst the page marks but the extractor dropped is put back as the first block; lists of links
     at the edge of the text (``rules.PROMO``) and the captions of other images (``rules.OTHER_IMAGE``)
     are removed, with their reason.
     """
-    tree = load_tree(html)
+    tree = load_tree(html) if tree is None else tree
     blocks = trafilatura_blocks(tree, url) if tree is not None else None
     if blocks is None:
         blocks = soup_blocks(make_soup(html))

@@ -397,8 +397,6 @@ TRAFILATURA_INLINE = {"hi", "ref", "lb", "del", "span", "sub", "sup"}
 #: HTML element → paragraph kind hint, for Lede's own pruning (when trafilatura finds nothing).
 SOUP_KINDS = {"p": "", "h2": "subhead", "h3": "subhead", "h4": "subhead", "li": "list",
               "blockquote": "", "td": "cell", "pre": ""}
-#: The only tags parsed for the page's metadata (time: a date for metadata.py).
-PAGE_TAGS = ("meta", "title", "script", "link", "time")
 
 # --- where the article sits in its page (index/locate.py) -----------------------------
 #: Elements whose text the extractor returns as one block.
