@@ -6,6 +6,8 @@ inside a sitemap index, and a robots.txt that disallows one listed page.
 """
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
 import gzip
 import html
 import io
@@ -302,3 +304,76 @@ def test_dropping_a_url_source_that_holds_most_of_the_index_needs_allow_removal(
         with pytest.raises(build.BuildFailed, match=f"remove 3 of the 3 live articles: their sources \\({server.url}/rss.xml\\)"):
             build.rebuild([f"{server.url}/atom.xml"], index_dir, fetch=SETTINGS)
         assert build.rebuild([f"{server.url}/atom.xml"], index_dir, fetch=SETTINGS, allow_removal=True).made_live
+
+
+def test_recent_articles_are_rechecked_for_edits_and_unchanged_ones_cost_a_304(site, tmp_path):
+    root, _ = site
+    index_dir = tmp_path / "index"
+    recent = email.utils.format_datetime(dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=2))
+    page = root / "news" / "seed0.html"
+    with Server(root) as server:
+        u = server.url
+        fresh, old = f"{u}/news/seed0.html", f"{u}/news/a0.html"
+        (root / "recent.xml").write_text(rss([(fresh, "Fresh story", recent),
+                                              (old, "Old story", "Mon, 30 Dec 2019 10:00:00 GMT")]))
+        first = build.rebuild([f"{u}/recent.xml"], index_dir, fetch=SETTINGS)
+        assert "zebrafinch" not in stored(index_dir)[url_id(fresh)]["article"]
+        page.write_bytes(page.read_bytes().replace(
+            b"</article>", b"<p>Correction: the zebrafinch survey was revised by the council after publication "
+                           b"of this story on Tuesday.</p></article>"))
+        server.log.clear()
+        edited = build.rebuild([f"{u}/recent.xml"], index_dir, fetch=SETTINGS)
+        assert edited.made_live and edited.generation != first.generation
+        assert "zebrafinch" in stored(index_dir)[url_id(fresh)]["article"], "the edit is indexed"
+        assert sorted((r.path, r.status, r.conditional) for r in server.log) == [
+            ("/news/seed0.html", 200, True), ("/recent.xml", 304, True)], "the 2019 page is not asked for again"
+        server.log.clear()
+        again = build.rebuild([f"{u}/recent.xml"], index_dir, fetch=SETTINGS)
+    assert again.mode == "unchanged" and not again.made_live and again.generation == edited.generation
+    assert sorted((r.path, r.status, r.conditional) for r in server.log) == [
+        ("/news/seed0.html", 304, True), ("/recent.xml", 304, True)]
+
+
+def test_recheck_schedule_is_every_refresh_when_recent_then_geometric():
+    start = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+    published, window = start.isoformat(), 7.0
+    checks, last = [], start.isoformat()
+    for day in range(1, 731):  # a refresh a day for two years
+        at = start + dt.timedelta(days=day)
+        if ingest.due(published, start.isoformat(), last, window, at=at):
+            checks.append(day)
+            last = at.isoformat()
+    assert checks[:7] == [1, 2, 3, 4, 5, 6, 7], "within the window: every refresh"
+    gaps = [b - a for a, b in zip(checks[7:], checks[8:])]
+    assert gaps == sorted(gaps) and gaps[-1] > 30, "then further and further apart"
+    assert len(checks) < 30 and checks[-1] > 600, "a bounded number of checks, and they never stop"
+    assert ingest.due(None, None, None, window), "a page of unknown age is checked"
+
+
+def test_a_source_may_choose_the_fast_extractor_and_changing_it_recleans(tmp_path):
+    truth = json.loads((needs_shared("article-extraction-benchmark") / "ground-truth.json").read_text(encoding="utf-8"))
+    pages = benchmark_pages(3)
+    warc_file = tmp_path / "pages.warc.gz"
+    write_warc(warc_file, [(f"http://warc.example/{key}", body) for key, body in pages], extra_records=False)
+    index_dir = tmp_path / "ix"
+
+    def recall_of_truth() -> dict:
+        docs = stored(index_dir)
+        out = {}
+        for key, _ in pages:
+            kept = " ".join(p["text"] for p in json.loads(docs[url_id(f"http://warc.example/{key}")]["article"])["paragraphs"])
+            wanted = set(truth[key]["articleBody"].lower().split())
+            out[key] = len(wanted & set(kept.lower().split())) / len(wanted)
+        return out
+
+    full = build.rebuild([Source(str(warc_file))], index_dir)
+    full_texts = {k: v["article"] for k, v in stored(index_dir).items()}
+    assert full.made_live and min(recall_of_truth().values()) > 0.9
+    fast = build.rebuild([Source(str(warc_file), extractor="fast")], index_dir)
+    assert fast.made_live and sum(c["updated"] for c in fast.per_outlet.values()) == 3, "changing the extractor re-cleans"
+    assert min(recall_of_truth().values()) > 0.9, "the fast extractor keeps the article's text too"
+    assert {k: v["article"] for k, v in stored(index_dir).items()} != full_texts
+    again = build.rebuild([Source(str(warc_file), extractor="fast")], index_dir)
+    assert again.mode == "unchanged"
+    assert build.rebuild([Source(str(warc_file), extractor="full")], index_dir).made_live, "back to the default"
+    assert {k: v["article"] for k, v in stored(index_dir).items()} == full_texts

@@ -89,6 +89,7 @@ def test_the_sources_file_lists_sources_with_overrides(tmp_path):
     ("[[source]]\noutlet = 'x'\n", "needs a location"),
     ("[[source]]\nlocation = 'a'\ncolour = 'red'\n", "unknown key 'colour'"),
     ("[[source]]\nlocation = 'a'\noutlet = ''\n", "outlet must be a non-empty string"),
+    ("[[source]]\nlocation = 'a'\nextractor = 'turbo'\n", "extractor must be one of 'full', 'fast'"),
     ("[sources]\n", "unknown table 'sources'"),
     ("[fetch]\ncontact = 'x'\n", "lists no [[source]] entries"),
     ("[[source]\n", "not valid TOML"),
