@@ -2,24 +2,29 @@
 
 Each URL source (a feed, a sitemap or sitemap index, or one article page)
 has one WARC archive in ``<index dir>/fetched/``, holding every response
-fetched for it: the listing documents first, then the article pages, then a
-record for each URL that could not be fetched, with the reason. The rebuild
-reads these archives like any WARC file (warc.py), so a ``--full`` rebuild,
-a rollback or a change of the cleaner never needs the network.
+fetched for it (listing documents and article pages) and a record for each
+URL that could not be fetched, with the reason. The rebuild reads these
+archives like any WARC file (warc.py), so a ``--full`` rebuild, a rollback
+or a change of the cleaner never needs the network.
 
 A refresh asks again, conditionally (ETag / Last-Modified), for the listing
-documents; pages already held stay when the feed no longer lists them (feeds
-list only their latest items); pages that failed before are retried, new
-ones fetched. Pages already held are re-checked for edits, conditionally, on
-a bounded schedule (``due``): those published within
+documents; pages already held stay when the feed no longer lists them
+(feeds list only their latest items); pages that failed before are retried,
+new ones fetched. Pages already held are re-checked for edits, conditionally,
+on a bounded schedule (``due``): those published within
 ``FetchSettings.recheck_days`` on every refresh, older ones once the time
 since their last check reaches ``RECHECK_FRACTION`` of their age — so the
-checks of one page over its life grow geometrically apart, and a refresh of
+checks of one page grow geometrically apart over its life, and a refresh of
 an old archive costs a few 304s. A failed re-check keeps the copy held (and
-is reported). The archive is
-rewritten only when what it holds changed, so the rebuild's own change
-detection (sources.py: size and mtime) sees an unchanged source and makes no
-new generation. A URL listed by two sources is fetched once per refresh.
+is reported).
+
+An archive is written only when what it holds changed — appended to when
+new records suffice, else rewritten with what is gone or superseded pruned
+(``warc.update_archive``) — so the rebuild's own change detection
+(sources.py: size and mtime) sees an unchanged source and makes no new
+generation. A URL listed by two sources is fetched once per refresh. The
+archives of URL sources that no generation kept was built from are deleted
+after a rebuild (``prune_cache``).
 """
 from __future__ import annotations
 
@@ -27,14 +32,15 @@ import datetime as dt
 import email.utils
 import hashlib
 import json
+import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from . import listing
+from . import generations, listing
 from .fetch import Fetcher, FetchError, FetchSettings, Response
-from .warc import Kept, read_responses, url_id, write_archive
+from .warc import Kept, read_responses, update_archive, url_id
 
 CACHE = "fetched"
 ROBOTS = "robots.json"
@@ -54,7 +60,8 @@ class Fetched:
     fetched_at: str
     kind: str = ""  # feed, sitemap, sitemap index, html
     status: int | str = ""  # the HTTP status of the source URL itself (304: unchanged), or the error
-    changed: bool = False  # whether the archive was rewritten
+    changed: bool = False  # whether the archive changed
+    written: str = ""  # how: "appended" to, or "rewritten" whole (pruned); "" when unchanged
     requests: int = 0
     conditional: int = 0
     articles: int = 0  # article pages the archive holds
@@ -176,7 +183,8 @@ class _Memo:
 
 def _refresh_one(url: str, path: Path, fetcher: Fetcher, pool, memo: _Memo) -> Fetched:
     report = Fetched(url, str(path), now())
-    old_kept, old_skipped = read_responses(path) if path.exists() else ([], [])
+    archive = read_responses(path) if path.exists() else None
+    old_kept = archive.kept if archive else []
     old = {k.page.requested: k for k in old_kept}
     listings, entries, skipped = [], {}, []  # entries: article URL → what its listing says (or the page itself)
     queue = [(url, 0)]
@@ -234,9 +242,8 @@ def _refresh_one(url: str, path: Path, fetcher: Fetcher, pool, memo: _Memo) -> F
     report.articles = len(articles)
     report.skipped = [list(s) for s in skipped + notes]
     kept_all = listings + articles
-    if not path.exists() or _signature(kept_all, skipped) != _signature(old_kept, old_skipped):
-        write_archive(path, kept_all, skipped)
-        report.changed = True
+    report.written = update_archive(path, archive, kept_all, skipped)
+    report.changed = bool(report.written)
     return report
 
 
@@ -293,10 +300,28 @@ def _articles(entries: dict, old: dict, fetching: _Fetching, report: Fetched, sk
     return [settled[url] for url in entries if url in settled]
 
 
-def _signature(kept: list[Kept], skipped) -> list:
-    """What an archive holds, without the fetch times: equal signatures, no rewrite."""
-    return [[k.page.requested, k.page.url, hashlib.blake2b(k.page.body, digest_size=16).hexdigest(),
-             sorted(k.entry.items())] for k in kept] + [list(s) for s in skipped]
+def prune_cache(index_dir: Path) -> list[str]:
+    """Delete the archives (and reports) of URL sources that neither the live nor the previous
+    generation was built from — what no rebuild, rollback or repeat of their sources reads again.
+    Call with the rebuild lock held, after a rebuild; returns the names deleted."""
+    referenced = set()
+    try:
+        kept = [generations.live_generation(index_dir), generations.previous_generation(index_dir)]
+    except generations.NoIndex:
+        return []
+    for generation in filter(None, kept):
+        try:
+            info = json.loads((generation / generations.BUILD_INFO).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return []  # cannot tell what it needs: keep everything
+        referenced.update(os.path.abspath(p) for p in info.get("sources", []))
+    deleted = []
+    for archive in sorted(cache_dir(index_dir).glob("*.warc.gz")):
+        if os.path.abspath(archive) not in referenced:
+            archive.unlink(missing_ok=True)
+            report_path(archive).unlink(missing_ok=True)
+            deleted.append(archive.name)
+    return deleted
 
 
 def load_reports(index_dir: Path) -> dict[str, dict]:

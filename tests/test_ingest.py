@@ -23,7 +23,7 @@ from whoosh import index as whoosh_index
 from index import build, generations, ingest
 from index.fetch import FetchSettings
 from index.sourcefile import Source
-from index.warc import url_id
+from index.warc import read_responses, url_id
 
 from conftest import SEEDS, needs_shared
 from webserver import Server
@@ -377,3 +377,50 @@ def test_a_source_may_choose_the_fast_extractor_and_changing_it_recleans(tmp_pat
     assert again.mode == "unchanged"
     assert build.rebuild([Source(str(warc_file), extractor="full")], index_dir).made_live, "back to the default"
     assert {k: v["article"] for k, v in stored(index_dir).items()} == full_texts
+
+
+def test_the_fetch_cache_is_appended_to_then_compacted_and_pruned(site, tmp_path):
+    root, _ = site
+    index_dir = tmp_path / "index"
+    day = "Mon, 30 Dec 2019 10:00:00 GMT"
+    with Server(root) as server:
+        u = server.url
+        feed = f"{u}/rolling.xml"
+        (root / "rolling.xml").write_text(rss([(f"{u}/news/a0.html", "First", day)]))
+        build.rebuild([feed], index_dir, fetch=SETTINGS)
+        archive = ingest.archive_path(index_dir, feed)
+        before = archive.read_bytes()
+        # A new item: the new feed and page are appended; the bytes already there stay as they were.
+        (root / "rolling.xml").write_text(rss([(f"{u}/news/a1.html", "Second", day), (f"{u}/news/a0.html", "First", day)]))
+        [report] = ingest.refresh([feed], index_dir, SETTINGS)
+        assert report.written == "appended" and archive.read_bytes().startswith(before)
+        held = read_responses(archive)
+        assert held.records == 4 and [k.page.requested for k in held.kept] == [
+            f"{u}/news/a0.html", feed, f"{u}/news/a1.html"], "the newer feed supersedes the older"
+        assert build.rebuild([feed], index_dir, fetch=SETTINGS).made_live
+        assert set(stored(index_dir)) == {url_id(f"{u}/news/a0.html"), url_id(f"{u}/news/a1.html")}
+        # Superseded feeds pile up only so far: then the archive is rewritten with what is current.
+        writes = []
+        for n in range(5):
+            (root / "rolling.xml").write_text(rss([(f"{u}/news/a1.html", "Second", day),
+                                                   (f"{u}/news/a0.html", "First", day)]) + f"<!-- take {n} -->")
+            [report] = ingest.refresh([feed], index_dir, SETTINGS)
+            writes.append(report.written)
+        assert "rewritten" in writes and writes[0] == "appended"
+        assert read_responses(archive).records <= 2 * 3
+        assert [k.page.body for k in read_responses(archive).kept if k.page.requested == feed] == [
+            (root / "rolling.xml").read_bytes()]
+        # A retitled item supersedes its page's record (its title is kept with it): rewritten, the old copy gone.
+        (root / "rolling.xml").write_text(rss([(f"{u}/news/a1.html", "Second, retitled", day),
+                                               (f"{u}/news/a0.html", "First", day)]))
+        after = build.rebuild([feed], index_dir, fetch=SETTINGS)
+        assert read_responses(archive).records == 3
+        assert after.made_live and stored(index_dir)[url_id(f"{u}/news/a1.html")]["title"] == "Second, retitled"
+        # A source given up: its archive stays while a kept generation (the previous) was built from it.
+        other = f"{u}/atom.xml"
+        layout(u, root)
+        build.rebuild([other], index_dir, fetch=SETTINGS, allow_removal=True)
+        assert archive.exists() and ingest.report_path(archive).exists()
+        build.rebuild([other], index_dir, fetch=SETTINGS, full=True)
+    assert not archive.exists() and not ingest.report_path(archive).exists()
+    assert ingest.archive_path(index_dir, other).exists()
