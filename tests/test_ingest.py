@@ -424,3 +424,20 @@ def test_the_fetch_cache_is_appended_to_then_compacted_and_pruned(site, tmp_path
         build.rebuild([other], index_dir, fetch=SETTINGS, full=True)
     assert not archive.exists() and not ingest.report_path(archive).exists()
     assert ingest.archive_path(index_dir, other).exists()
+
+
+def test_near_empty_and_listing_pages_saved_as_files_are_skipped_too_but_short_text_files_are_not(tmp_path):
+    body = "<p>" + " ".join(["The river rose overnight and the town's bridge was closed to traffic."] * 5) + "</p>"
+    listing = '<script type="application/ld+json">{"@type": "CollectionPage"}</script>'
+    src = tmp_path / "saved"
+    src.mkdir()
+    (src / "story.html").write_text(f"<html><body><article>{body}</article></body></html>")
+    (src / "stub.htm").write_text("<html><body><article><p>Bridge closed today.</p></article></body></html>")
+    (src / "front.html.gz").write_bytes(gzip.compress(
+        f"<html><head>{listing}</head><body><article>{body}</article></body></html>".encode()))
+    (src / "brief.txt").write_text("Bridge closed\n\nThe bridge is closed today.\n")
+    s = build.rebuild([src], tmp_path / "ix")
+    reasons = dict(s.skipped)
+    assert "almost no text (3 words)" in reasons[str(src / "stub.htm")]
+    assert "listing page (JSON-LD CollectionPage)" in reasons[str(src / "front.html.gz")]
+    assert set(stored(tmp_path / "ix")) == {"story", "brief"}
