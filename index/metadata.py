@@ -98,17 +98,28 @@ def headline_case(text: str) -> str:
 
 
 def normal_section(value) -> str | None:
-    """A section in one canonical form (spacing collapsed, sentence case), or None when it is not a
-    section: a keyword list ("politics, trump, 2016"), a URL or path, or a long phrase."""
+    """A section in one canonical form — spacing collapsed, title case ("middle east", "MIDDLE EAST"
+    and "Middle east" are all "Middle East"), short acronyms of mixed-case text kept ("UK Politics"),
+    minor words lower ("Arts and Culture") — or None when it is not a section: a keyword list
+    ("politics, trump, 2016"), a URL or path, or a long phrase.
+
+    Title case rather than the most common spelling in the index: it depends on the value alone, so
+    a section reads the same in every generation and in articles indexed years apart.
+    """
     if not isinstance(value, str):
         return None
     text = " ".join(repair(value).split())
     if not text or re.search(r"://|^www\.|^/|[,;|]", text) or len(text.split()) > rules.SECTION_MAX_WORDS:
         return None
     whole_upper = text.isupper()
-    words = [w if (not whole_upper and w.isupper() and len(w) <= rules.ACRONYM_MAX) else w.lower() for w in text.split()]
-    first = words[0]
-    words[0] = first[0].upper() + first[1:]
+    words = []
+    for n, word in enumerate(text.split()):
+        if not whole_upper and word.isupper() and len(word) <= rules.ACRONYM_MAX:
+            words.append(word)
+        elif n and word.lower() in rules.SECTION_MINOR_WORDS:
+            words.append(word.lower())
+        else:
+            words.append("-".join(part[:1].upper() + part[1:].lower() for part in word.split("-")))
     return " ".join(words)
 
 

@@ -445,7 +445,11 @@ ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "analysisnews
 EARLIEST_YEAR = 1800
 #: How far in the future a date may be (time zones, embargoes) before it is not trusted.
 FUTURE_SLACK = dt.timedelta(days=1)
-#: Sections are facets: "news", "NEWS" and " News " must be one value. Short all-caps words in a
-#: mixed-case section are acronyms and stay ("UK politics"); longer phrases are not sections (words).
+#: Sections are facets: "news", "NEWS" and " News " must be one value, shown in title case (a
+#: name such as "Middle East" survives it, as it would not sentence case). Short all-caps words in
+#: a mixed-case section are acronyms and stay ("UK Politics"); longer phrases are not sections (words).
 ACRONYM_MAX = 6
 SECTION_MAX_WORDS = 5
+#: Words a title-cased section keeps in lower case unless they come first ("Arts and Culture").
+SECTION_MINOR_WORDS = frozenset({"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to",
+                                 "vs", "with"})

@@ -73,7 +73,7 @@ def test_the_sources_file_lists_sources_with_overrides(tmp_path):
     assert "the sources file lede.toml" in result.stderr
     st = status.status(index_dir)
     assert st["per_outlet"] == {"The Example": 1, "The Telegraph": 1}
-    assert st["per_section"] == {"Sport": 1, "World news": 1}
+    assert st["per_section"] == {"Sport": 1, "World News": 1}
     health = {h["source"]: h for h in st["per_source"]}
     assert health[str(world)]["articles"] == 1 and health[str(world)]["overrides"]["outlet"] == "The Example"
     shown = run_cli("status", "--index-dir", str(index_dir), cwd=tmp_path)
