@@ -349,4 +349,4 @@ def roots_of(specs, index_dir: Path, settings: FetchSettings | None, progress) -
         reports = refresh(urls, index_dir, settings or FetchSettings.from_env())
     archives = {r.source: Path(r.archive) for r in reports}
     roots = [archives[s.location] if s.is_url else Path(s.location) for s in specs]
-    return roots, [asdict(r) for r in reports]
+    return roots, [{k: v for k, v in asdict(r).items() if k != "checked"} for r in reports]  # the map stays on disk

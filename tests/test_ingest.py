@@ -20,7 +20,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 from whoosh import index as whoosh_index
 
-from index import build, generations, ingest
+from index import build, generations, ingest, report
 from index.fetch import FetchSettings
 from index.sourcefile import Source
 from index.warc import read_responses, url_id
@@ -441,3 +441,19 @@ def test_near_empty_and_listing_pages_saved_as_files_are_skipped_too_but_short_t
     assert "almost no text (3 words)" in reasons[str(src / "stub.htm")]
     assert "listing page (JSON-LD CollectionPage)" in reasons[str(src / "front.html.gz")]
     assert set(stored(tmp_path / "ix")) == {"story", "brief"}
+
+
+def test_the_summary_names_the_rechecks_but_not_the_check_times(site, tmp_path):
+    root, _ = site
+    recent = email.utils.format_datetime(dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1))
+    with Server(root) as server:
+        feed = f"{server.url}/recent.xml"
+        (root / "recent.xml").write_text(rss([(f"{server.url}/news/seed0.html", "Fresh story", recent)]))
+        build.rebuild([feed], tmp_path / "index", fetch=SETTINGS)
+        (root / "recent.xml").write_text(rss([(f"{server.url}/news/seed0.html", "Fresh story", recent)]) + "<!-- 2 -->")
+        second = build.rebuild([feed], tmp_path / "index", fetch=SETTINGS)
+    [fetched] = second.fetched
+    assert fetched["rechecked"] == 1 and "checked" not in fetched
+    assert "1 re-checked for edits" in report.fetch_line(fetched)
+    assert list(json.loads(ingest.report_path(ingest.archive_path(tmp_path / "index", feed)).read_text())["checked"]) \
+        == [f"{server.url}/news/seed0.html"]
