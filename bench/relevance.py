@@ -44,7 +44,6 @@ from index import analysis, schema  # noqa: E402
 from index.article import Article, Paragraph  # noqa: E402
 from index.store.document import to_document  # noqa: E402
 from index.schema import build_schema  # noqa: E402
-from index import schema as f  # noqa: E402
 from search import Engine, SearchRequest, feedback, parse, ranking  # noqa: E402
 from search.plan import plan  # noqa: E402
 

@@ -112,4 +112,5 @@ def fetch_line(f: dict) -> str:
     status = f["status"] if isinstance(f["status"], str) else f"HTTP {f['status']}"
     return (f"fetched {f['source']}: {f['kind'] or 'nothing'}, {status}, {f['requests']} requests "
             f"({f['conditional']} conditional), {f['articles']} articles, {len(f['skipped'])} skipped"
+            f"{f', {rechecked} re-checked for edits' if (rechecked := f.get('rechecked')) else ''}"
             f"{'' if f['changed'] else ', unchanged'}")

@@ -2,7 +2,7 @@
 
 The seeds are five articles about the December 2019 Baghdad embassy siege, one
 per outlet: CNBC (Politics) and The Washington Post (World) on 2019-12-31; The
-Telegraph (World news), Daily Mail (News) and BBC News (World) on 2020-01-01.
+Telegraph (World News), Daily Mail (News) and BBC News (World) on 2020-01-01.
 """
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -118,7 +118,7 @@ def test_facet_counts_over_every_match(client):
     assert data["facets"]["outlet"] == [{"value": o, "count": 1} for o in ALL_OUTLETS]
     assert data["facets"]["section"] == [
         {"value": "World", "count": 2}, {"value": "News", "count": 1},
-        {"value": "Politics", "count": 1}, {"value": "World news", "count": 1}]
+        {"value": "Politics", "count": 1}, {"value": "World News", "count": 1}]
     assert facet(data, "published") == {"2019-12": 2, "2020-01": 3}
 
 

@@ -485,3 +485,13 @@ def test_cli_clean_report_and_json_through_the_real_entry_point(tmp_path):
     assert "REMOVED (consent) Strictly Necessary Cookies" in report.stdout
     missing = run(str(tmp_path / "nope.txt"))
     assert missing.returncode == 1 and "nope.txt: no such file" in missing.stderr
+
+
+def test_the_fast_extractor_copes_with_odd_pages():
+    """A page from a JSON line may hold a lone surrogate (a JSON escape); nested markup; a bare fragment."""
+    pages = {"<p>a \udc80 b: the bridge was closed to traffic.</p>": "a ? b: the bridge was closed to traffic.",
+             "<html><body>" + "<div>" * 5000 + "<p>nestedword at the bottom.</p>" + "</div>" * 5000 + "</body></html>":
+                 "nestedword at the bottom.",
+             "<p>just a fragment</p>": "just a fragment"}
+    for page, text in pages.items():
+        assert clean(RawArticle("a", "a.html", html=page, meta={"extractor": "fast"})).text() == text

@@ -123,3 +123,26 @@ def test_an_index_dir_that_cannot_be_one_is_named_with_the_fix(tmp_path):
     assert result.stderr == (f"error: cannot use {tmp_path / 'a-file' / 'ix'} as an index directory "
                              "(Not a directory) — pass --index-dir DIR or set LEDE_INDEX_DIR to a "
                              "writable directory\n")
+
+
+def test_extractor_option_for_clean_and_rebuild(tmp_path):
+    page = tmp_path / "story.html"
+    paragraphs = "".join(f"<p>The river rose overnight and bridge number {n} was closed to traffic by the council.</p>"
+                         for n in range(6))
+    page.write_text(f"<html><head><title>Flood</title></head><body><nav><a href='/'>Home</a> <a href='/w'>World</a>"
+                    f"</nav><article>{paragraphs}</article></body></html>")
+    texts = {}
+    for extractor in ("full", "fast"):
+        result = run_cli("clean", "--json", "--extractor", extractor, str(page))
+        assert result.returncode == 0, result.stderr
+        texts[extractor] = [p["text"] for p in json.loads(result.stdout)["paragraphs"]]
+    assert texts["fast"] == texts["full"] == [f"The river rose overnight and bridge number {n} was closed to "
+                                              f"traffic by the council." for n in range(6)]
+    wrong = run_cli("rebuild", "--source", str(tmp_path), "--extractor", "turbo", "--index-dir", str(tmp_path / "ix"))
+    assert wrong.returncode == 2 and "--extractor" in wrong.stderr and "'full', 'fast'" in wrong.stderr
+    fast = run_cli("rebuild", "--source", str(tmp_path), "--extractor", "fast", "--index-dir", str(tmp_path / "ix"),
+                   "--json")
+    assert fast.returncode == 0 and json.loads(fast.stdout)["documents"] == 1, fast.stderr
+    status = run_cli("status", "--index-dir", str(tmp_path / "ix"), "--json")
+    [source] = json.loads(status.stdout)["per_source"]
+    assert source["overrides"] == {"extractor": "fast"}, "the choice is recorded with the source"

@@ -6,6 +6,8 @@ inside a sitemap index, and a robots.txt that disallows one listed page.
 """
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
 import gzip
 import html
 import io
@@ -18,11 +20,12 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 from whoosh import index as whoosh_index
 
+from index import report
 from index.store import build, generations
 from index.extract import ingest
 from index.extract.fetch import FetchSettings
 from index.extract.sourcefile import Source
-from index.extract.warc import url_id
+from index.extract.warc import read_responses, url_id
 
 from conftest import SEEDS, needs_shared
 from webserver import Server
@@ -303,3 +306,156 @@ def test_dropping_a_url_source_that_holds_most_of_the_index_needs_allow_removal(
         with pytest.raises(build.BuildFailed, match=f"remove 3 of the 3 live articles: their sources \\({server.url}/rss.xml\\)"):
             build.rebuild([f"{server.url}/atom.xml"], index_dir, fetch=SETTINGS)
         assert build.rebuild([f"{server.url}/atom.xml"], index_dir, fetch=SETTINGS, allow_removal=True).made_live
+
+
+def test_recent_articles_are_rechecked_for_edits_and_unchanged_ones_cost_a_304(site, tmp_path):
+    root, _ = site
+    index_dir = tmp_path / "index"
+    recent = email.utils.format_datetime(dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=2))
+    page = root / "news" / "seed0.html"
+    with Server(root) as server:
+        u = server.url
+        fresh, old = f"{u}/news/seed0.html", f"{u}/news/a0.html"
+        (root / "recent.xml").write_text(rss([(fresh, "Fresh story", recent),
+                                              (old, "Old story", "Mon, 30 Dec 2019 10:00:00 GMT")]))
+        first = build.rebuild([f"{u}/recent.xml"], index_dir, fetch=SETTINGS)
+        assert "zebrafinch" not in stored(index_dir)[url_id(fresh)]["article"]
+        page.write_bytes(page.read_bytes().replace(
+            b"</article>", b"<p>Correction: the zebrafinch survey was revised by the council after publication "
+                           b"of this story on Tuesday.</p></article>"))
+        server.log.clear()
+        edited = build.rebuild([f"{u}/recent.xml"], index_dir, fetch=SETTINGS)
+        assert edited.made_live and edited.generation != first.generation
+        assert "zebrafinch" in stored(index_dir)[url_id(fresh)]["article"], "the edit is indexed"
+        assert sorted((r.path, r.status, r.conditional) for r in server.log) == [
+            ("/news/seed0.html", 200, True), ("/recent.xml", 304, True)], "the 2019 page is not asked for again"
+        server.log.clear()
+        again = build.rebuild([f"{u}/recent.xml"], index_dir, fetch=SETTINGS)
+    assert again.mode == "unchanged" and not again.made_live and again.generation == edited.generation
+    assert sorted((r.path, r.status, r.conditional) for r in server.log) == [
+        ("/news/seed0.html", 304, True), ("/recent.xml", 304, True)]
+
+
+def test_recheck_schedule_is_every_refresh_when_recent_then_geometric():
+    start = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+    published, window = start.isoformat(), 7.0
+    checks, last = [], start.isoformat()
+    for day in range(1, 731):  # a refresh a day for two years
+        at = start + dt.timedelta(days=day)
+        if ingest.due(published, start.isoformat(), last, window, at=at):
+            checks.append(day)
+            last = at.isoformat()
+    assert checks[:7] == [1, 2, 3, 4, 5, 6, 7], "within the window: every refresh"
+    gaps = [b - a for a, b in zip(checks[7:], checks[8:])]
+    assert gaps == sorted(gaps) and gaps[-1] > 30, "then further and further apart"
+    assert len(checks) < 30 and checks[-1] > 600, "a bounded number of checks, and they never stop"
+    assert ingest.due(None, None, None, window), "a page of unknown age is checked"
+
+
+def test_a_source_may_choose_the_fast_extractor_and_changing_it_recleans(tmp_path):
+    truth = json.loads((needs_shared("article-extraction-benchmark") / "ground-truth.json").read_text(encoding="utf-8"))
+    pages = benchmark_pages(3)
+    warc_file = tmp_path / "pages.warc.gz"
+    write_warc(warc_file, [(f"http://warc.example/{key}", body) for key, body in pages], extra_records=False)
+    index_dir = tmp_path / "ix"
+
+    def recall_of_truth() -> dict:
+        docs = stored(index_dir)
+        out = {}
+        for key, _ in pages:
+            kept = " ".join(p["text"] for p in json.loads(docs[url_id(f"http://warc.example/{key}")]["article"])["paragraphs"])
+            wanted = set(truth[key]["articleBody"].lower().split())
+            out[key] = len(wanted & set(kept.lower().split())) / len(wanted)
+        return out
+
+    full = build.rebuild([Source(str(warc_file))], index_dir)
+    full_texts = {k: v["article"] for k, v in stored(index_dir).items()}
+    assert full.made_live and min(recall_of_truth().values()) > 0.9
+    fast = build.rebuild([Source(str(warc_file), extractor="fast")], index_dir)
+    assert fast.made_live and sum(c["updated"] for c in fast.per_outlet.values()) == 3, "changing the extractor re-cleans"
+    assert min(recall_of_truth().values()) > 0.9, "the fast extractor keeps the article's text too"
+    assert {k: v["article"] for k, v in stored(index_dir).items()} != full_texts
+    again = build.rebuild([Source(str(warc_file), extractor="fast")], index_dir)
+    assert again.mode == "unchanged"
+    assert build.rebuild([Source(str(warc_file), extractor="full")], index_dir).made_live, "back to the default"
+    assert {k: v["article"] for k, v in stored(index_dir).items()} == full_texts
+
+
+def test_the_fetch_cache_is_appended_to_then_compacted_and_pruned(site, tmp_path):
+    root, _ = site
+    index_dir = tmp_path / "index"
+    day = "Mon, 30 Dec 2019 10:00:00 GMT"
+    with Server(root) as server:
+        u = server.url
+        feed = f"{u}/rolling.xml"
+        (root / "rolling.xml").write_text(rss([(f"{u}/news/a0.html", "First", day)]))
+        build.rebuild([feed], index_dir, fetch=SETTINGS)
+        archive = ingest.archive_path(index_dir, feed)
+        before = archive.read_bytes()
+        # A new item: the new feed and page are appended; the bytes already there stay as they were.
+        (root / "rolling.xml").write_text(rss([(f"{u}/news/a1.html", "Second", day), (f"{u}/news/a0.html", "First", day)]))
+        [report] = ingest.refresh([feed], index_dir, SETTINGS)
+        assert report.written == "appended" and archive.read_bytes().startswith(before)
+        held = read_responses(archive)
+        assert held.records == 4 and [k.page.requested for k in held.kept] == [
+            f"{u}/news/a0.html", feed, f"{u}/news/a1.html"], "the newer feed supersedes the older"
+        assert build.rebuild([feed], index_dir, fetch=SETTINGS).made_live
+        assert set(stored(index_dir)) == {url_id(f"{u}/news/a0.html"), url_id(f"{u}/news/a1.html")}
+        # Superseded feeds pile up only so far: then the archive is rewritten with what is current.
+        writes = []
+        for n in range(5):
+            (root / "rolling.xml").write_text(rss([(f"{u}/news/a1.html", "Second", day),
+                                                   (f"{u}/news/a0.html", "First", day)]) + f"<!-- take {n} -->")
+            [report] = ingest.refresh([feed], index_dir, SETTINGS)
+            writes.append(report.written)
+        assert "rewritten" in writes and writes[0] == "appended"
+        assert read_responses(archive).records <= 2 * 3
+        assert [k.page.body for k in read_responses(archive).kept if k.page.requested == feed] == [
+            (root / "rolling.xml").read_bytes()]
+        # A retitled item supersedes its page's record (its title is kept with it): rewritten, the old copy gone.
+        (root / "rolling.xml").write_text(rss([(f"{u}/news/a1.html", "Second, retitled", day),
+                                               (f"{u}/news/a0.html", "First", day)]))
+        after = build.rebuild([feed], index_dir, fetch=SETTINGS)
+        assert read_responses(archive).records == 3
+        assert after.made_live and stored(index_dir)[url_id(f"{u}/news/a1.html")]["title"] == "Second, retitled"
+        # A source given up: its archive stays while a kept generation (the previous) was built from it.
+        other = f"{u}/atom.xml"
+        layout(u, root)
+        build.rebuild([other], index_dir, fetch=SETTINGS, allow_removal=True)
+        assert archive.exists() and ingest.report_path(archive).exists()
+        build.rebuild([other], index_dir, fetch=SETTINGS, full=True)
+    assert not archive.exists() and not ingest.report_path(archive).exists()
+    assert ingest.archive_path(index_dir, other).exists()
+
+
+def test_near_empty_and_listing_pages_saved_as_files_are_skipped_too_but_short_text_files_are_not(tmp_path):
+    body = "<p>" + " ".join(["The river rose overnight and the town's bridge was closed to traffic."] * 5) + "</p>"
+    listing = '<script type="application/ld+json">{"@type": "CollectionPage"}</script>'
+    src = tmp_path / "saved"
+    src.mkdir()
+    (src / "story.html").write_text(f"<html><body><article>{body}</article></body></html>")
+    (src / "stub.htm").write_text("<html><body><article><p>Bridge closed today.</p></article></body></html>")
+    (src / "front.html.gz").write_bytes(gzip.compress(
+        f"<html><head>{listing}</head><body><article>{body}</article></body></html>".encode()))
+    (src / "brief.txt").write_text("Bridge closed\n\nThe bridge is closed today.\n")
+    s = build.rebuild([src], tmp_path / "ix")
+    reasons = dict(s.skipped)
+    assert "almost no text (3 words)" in reasons[str(src / "stub.htm")]
+    assert "listing page (JSON-LD CollectionPage)" in reasons[str(src / "front.html.gz")]
+    assert set(stored(tmp_path / "ix")) == {"story", "brief"}
+
+
+def test_the_summary_names_the_rechecks_but_not_the_check_times(site, tmp_path):
+    root, _ = site
+    recent = email.utils.format_datetime(dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1))
+    with Server(root) as server:
+        feed = f"{server.url}/recent.xml"
+        (root / "recent.xml").write_text(rss([(f"{server.url}/news/seed0.html", "Fresh story", recent)]))
+        build.rebuild([feed], tmp_path / "index", fetch=SETTINGS)
+        (root / "recent.xml").write_text(rss([(f"{server.url}/news/seed0.html", "Fresh story", recent)]) + "<!-- 2 -->")
+        second = build.rebuild([feed], tmp_path / "index", fetch=SETTINGS)
+    [fetched] = second.fetched
+    assert fetched["rechecked"] == 1 and "checked" not in fetched
+    assert "1 re-checked for edits" in report.fetch_line(fetched)
+    assert list(json.loads(ingest.report_path(ingest.archive_path(tmp_path / "index", feed)).read_text())["checked"]) \
+        == [f"{server.url}/news/seed0.html"]

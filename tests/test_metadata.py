@@ -65,8 +65,11 @@ def test_no_title_casing_after_apostrophes():
 
 
 @pytest.mark.parametrize("value, section", [
-    ("news", "News"), ("NEWS", "News"), ("  News ", "News"), ("world  news", "World news"),
-    ("UK Politics", "UK politics"), ("politics, trump, election", None), ("https://example.com/world", None),
+    ("news", "News"), ("NEWS", "News"), ("  News ", "News"), ("world  news", "World News"),
+    ("World news", "World News"), ("Middle East", "Middle East"), ("middle east", "Middle East"),
+    ("MIDDLE EAST", "Middle East"), ("Middle east", "Middle East"), ("arts and culture", "Arts and Culture"),
+    ("the arts", "The Arts"), ("op-ed", "Op-Ed"),
+    ("UK politics", "UK Politics"), ("politics, trump, election", None), ("https://example.com/world", None),
     ("/world/middle-east", None), ("news|world", None),
 ])
 def test_sections_are_normalised(value, section):

@@ -74,7 +74,7 @@ def test_facet_sidebar_counts_and_links_add_the_filter(client):
         "BBC News": "1", "CNBC": "1", "Daily Mail": "1", "The Telegraph": "1", "The Washington Post": "1"}
     sections = facet_links(soup, "section")
     assert {k: v.select_one(".facet__count").get_text() for k, v in sections.items()} == {
-        "World": "2", "News": "1", "Politics": "1", "World news": "1"}
+        "World": "2", "News": "1", "Politics": "1", "World News": "1"}
     assert params(sections["World"]["href"]) == [("q", "embassy"), ("section", "World")]
     filtered = page(client, sections["World"]["href"])
     assert sorted(h.select_one(".hit__outlet").get_text() for h in filtered.select(".hit")) == [
@@ -214,7 +214,7 @@ def test_article_page_shows_the_cleaned_article(client):
     article = client.get(f"/api/articles/{ARTICLE_ID}").json
     soup = page(client, f"/articles/{ARTICLE_ID}")
     assert soup.select_one("h1").get_text() == article["title"]
-    assert soup.select_one(".article__kicker").get_text(" ", strip=True) == "The Telegraph · World news"
+    assert soup.select_one(".article__kicker").get_text(" ", strip=True) == "The Telegraph · World News"
     assert soup.select_one(".article__meta time")["datetime"] == "2020-01-01"
     captions = [p["text"] for p in article["paragraphs"] if p["kind"] == "caption"]
     assert captions and [f.get_text() for f in soup.select("figure figcaption")] == captions

@@ -79,6 +79,10 @@ NESTED_HTML = ("<html><title>Nested</title><body>" + "<div>" * NESTING + "<p>nes
                + "</div>" * NESTING + "</body></html>")
 
 
+#: Saved HTML pages need article-length text to be indexed (index/extract/triage.py turns away near-empty ones).
+PROSE = " The council met on Tuesday evening to discuss the flooded bridge, the closed school and the budget for repairs across the town, and the mayor answered questions from residents."
+
+
 def write_sources(src: Path) -> None:
     rng = random.Random(5)
     src.mkdir()
@@ -94,17 +98,17 @@ def write_sources(src: Path) -> None:
     (src / "image.html").write_bytes(png + bytes(rng.randrange(256) for _ in range(2000)))
     (src / "nested.html").write_text(NESTED_HTML)
     (src / "malformed.html").write_text(
-        "<html><head><title>Malformed <b>page</title><body><p>malformedword unclosed <p>second <div><span>"
+        "<html><head><title>Malformed <b>page</title><body><p>malformedword unclosed" + PROSE + "<p>second <div><span>"
         "</p></div></td></tr>&bogus; &#xZZ; <a href='x>broken attr</a><![CDATA[ cdata ]]> <!-- never closed")
     (src / "cp1252.txt").write_bytes("Caf\u00e9 headline\n\ncpword \u201cquoted\u201d caf\u00e9.\n".encode("cp1252"))
     (src / "utf16.txt").write_bytes("UTF-16 headline\n\nutf16word in UTF-16.\n".encode("utf-16"))
     (src / "mixed.txt").write_bytes("Mixed headline\n\nmixedword caf\u00e9 ".encode() + "na\u00efve\n".encode("cp1252"))
-    (src / "wrong-charset.html").write_bytes(
+    (src / "wrong-charset.html").write_bytes((
         '<html><head><meta charset="shift_jis"><title>Wrong charset</title></head>'
-        '<body><p>wrongcharsetword caf\u00e9 in UTF-8.</p></body></html>'.encode())
+        '<body><p>wrongcharsetword caf\u00e9 in UTF-8.' + PROSE + '</p></body></html>').encode())
     (src / "xss-file.html").write_text(
         f"<html><head><title><script>{M}()</script> xssfileword</title></head><body>"
-        f"<p>xssfileword <img src=x onerror={M}()> body</p><script>{M}()</script></body></html>")
+        f"<p>xssfileword <img src=x onerror={M}()> body{PROSE}</p><script>{M}()</script></body></html>")
     (src / "feed.jsonl").write_text(FEED)
 
 

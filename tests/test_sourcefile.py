@@ -74,7 +74,7 @@ def test_the_sources_file_lists_sources_with_overrides(tmp_path):
     assert "the sources file lede.toml" in result.stderr
     st = status.status(index_dir)
     assert st["per_outlet"] == {"The Example": 1, "The Telegraph": 1}
-    assert st["per_section"] == {"Sport": 1, "World news": 1}
+    assert st["per_section"] == {"Sport": 1, "World News": 1}
     health = {h["source"]: h for h in st["per_source"]}
     assert health[str(world)]["articles"] == 1 and health[str(world)]["overrides"]["outlet"] == "The Example"
     shown = run_cli("status", "--index-dir", str(index_dir), cwd=tmp_path)
@@ -90,6 +90,7 @@ def test_the_sources_file_lists_sources_with_overrides(tmp_path):
     ("[[source]]\noutlet = 'x'\n", "needs a location"),
     ("[[source]]\nlocation = 'a'\ncolour = 'red'\n", "unknown key 'colour'"),
     ("[[source]]\nlocation = 'a'\noutlet = ''\n", "outlet must be a non-empty string"),
+    ("[[source]]\nlocation = 'a'\nextractor = 'turbo'\n", "extractor must be one of 'full', 'fast'"),
     ("[sources]\n", "unknown table 'sources'"),
     ("[fetch]\ncontact = 'x'\n", "lists no [[source]] entries"),
     ("[[source]\n", "not valid TOML"),

@@ -329,8 +329,10 @@ def _blocks(raw: RawArticle) -> tuple[list[Block], dict, list[Removal]]:
     stage removed (link lists at the article's edges, captions of images that are not its own)."""
     if raw.html is None:
         return [Block(p, original=p) for p in split_paragraphs(raw.text or "")], {}, []
-    page = metadata.page_metadata(html.parse_page(raw.html))
-    found, captions, removed = html.extract(raw.html, raw.meta.get("url") or page.get("url"))
+    fast = raw.meta.get("extractor") == "fast"  # sourcefile.EXTRACTORS: the sources file's choice
+    tree = None if fast else html.load_tree(raw.html)  # the fast extractor parses the page itself
+    page = metadata.page_metadata(html.page_tree(raw.html, tree))
+    found, captions, removed = html.extract(raw.html, raw.meta.get("url") or page.get("url"), tree, fast=fast)
     blocks = [Block(" ".join(text.split()), kind, original=text) for kind, text in found]
     blocks += [Block(c, "caption", original=c) for c in captions]
     return blocks, page, [Removal(reason, text) for reason, text in removed]

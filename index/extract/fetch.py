@@ -54,6 +54,9 @@ class FetchSettings:
     retries: int = 3  # further attempts after a 429, a 5xx or a network error
     backoff: float = 1.0  # seconds before the first retry; doubled each time
     max_wait: float = 60.0  # longest Retry-After honoured; a longer one gives up on the URL
+    #: Article pages published within this many days are re-checked for edits on every refresh
+    #: (conditionally: an unchanged page costs one 304); older ones at growing intervals (ingest.py).
+    recheck_days: float = 7.0
 
     @classmethod
     def from_env(cls, table: dict | None = None, environ=os.environ) -> "FetchSettings":

@@ -1,7 +1,9 @@
 """HTML pruning: a page in, its main text out as (kind, text) blocks, plus its photo captions.
 
 Structural pruning finds the article among the navigation, consent banners,
-share widgets and related links. trafilatura does it best, so it goes first;
+share widgets and related links. trafilatura does it best, so it goes first
+(a source may choose Resiliparse's cheaper, less exact extractor instead:
+``fast_blocks``, ``extractor = "fast"`` in the sources file);
 Lede's own rules (``rules.PRUNE_*``, beautifulsoup4, lxml's parser) are the
 fallback when it finds nothing. ``index/extract/locate.py`` then finds where the extracted text sits in
 the page, to keep the captions of the article's own photos (``<figcaption>``,
@@ -13,18 +15,21 @@ from __future__ import annotations
 
 import warnings
 
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, SoupStrainer, Tag, XMLParsedAsHTMLWarning
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHTMLWarning
+from lxml.etree import ParserError
+from lxml.html import HTMLParser, document_fromstring
+from resiliparse.extract.html2text import extract_plain_text
 from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
 from . import locate, rules
 
-def make_soup(html: str, parse_only: SoupStrainer | None = None) -> BeautifulSoup:
+def make_soup(html: str) -> BeautifulSoup:
     """BeautifulSoup of a page, quietly: XHTML pages and pages that look like a URL are still pages."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
-        return BeautifulSoup(html, "lxml", parse_only=parse_only)  # lxml: several times faster than html.parser
+        return BeautifulSoup(html, "lxml")  # lxml: several times faster than html.parser
 
 
 def _lines(text: str) -> list[str]:
@@ -53,6 +58,23 @@ def trafilatura_blocks(tree, url: str | None = None) -> list[tuple[str, str]] | 
         return None
     blocks: list[tuple[str, str]] = []
     _walk(body, blocks)
+    return blocks or None
+
+
+_FAST = {"main_content": True, "alt_texts": False, "links": False, "list_bullets": True}
+
+
+def fast_blocks(html: str) -> list[tuple[str, str]] | None:
+    """Main-content blocks found by Resiliparse's extractor (compiled, on the Lexbor parser), or None.
+
+    Roughly a tenth of trafilatura's CPU, and less exact (bench/ingest.py measures both): the choice
+    of sources whose volume matters more than the last points of F1 (``extractor = "fast"``).
+    """
+    try:
+        text = extract_plain_text(html, **_FAST)
+    except TypeError:  # a lone surrogate (a JSON escape) is not UTF-8, and Resiliparse refuses the string
+        text = extract_plain_text(html.encode("utf-8", "replace").decode("utf-8"), **_FAST)
+    blocks = [("", line) for line in _lines(text)]
     return blocks or None
 
 
@@ -117,24 +139,33 @@ def soup_blocks(soup: BeautifulSoup) -> list[tuple[str, str]]:
     return blocks
 
 
-#: One cheap parse serves metadata: only these tags are built
-#: (a full BeautifulSoup parse costs more than trafilatura's whole extraction).
-PAGE_TAGS = SoupStrainer(list(rules.PAGE_TAGS))
+def page_tree(html: str, tree=None):
+    """The lxml tree the page's metadata is read from (``metadata.page_metadata``): ``tree``, the one the
+    extractor reads (``load_tree``), so that a page is parsed once; lxml's own parse of a page
+    trafilatura's loader turns away (a fragment without ``<html>``)."""
+    if tree is not None:
+        return tree
+    try:
+        return document_fromstring(html.encode("utf-8", "replace"), parser=_PAGE_PARSER)
+    except (ParserError, ValueError):  # nothing lxml can make a document of: a page without metadata
+        return document_fromstring(b"<html></html>")
 
 
-def parse_page(html: str) -> BeautifulSoup:
-    """The page's metadata tags, parsed with BeautifulSoup."""
-    return make_soup(html, PAGE_TAGS)
+_PAGE_PARSER = HTMLParser(encoding="utf-8", remove_comments=True)
 
 
-def extract(html: str, url: str | None = None) -> tuple[list[tuple[str, str]], list[str], list[tuple[str, str]]]:
+def extract(html: str, url: str | None = None, tree=None,
+            fast: bool = False) -> tuple[list[tuple[str, str]], list[str], list[tuple[str, str]]]:
     """(main-text blocks as (kind hint, text), captions of the article's own photos, removals as (reason, text)).
 
+    ``tree``: the page as ``load_tree`` parsed it, when the caller has it already.
     A standfirst the page marks but the extractor dropped is put back as the first block; lists of links
     at the edge of the text (``rules.PROMO``) and the captions of other images (``rules.OTHER_IMAGE``)
     are removed, with their reason.
     """
-    tree = load_tree(html)
+    if fast:
+        return fast_blocks(html) or soup_blocks(make_soup(html)), [], []
+    tree = load_tree(html) if tree is None else tree
     blocks = trafilatura_blocks(tree, url) if tree is not None else None
     if blocks is None:
         blocks = soup_blocks(make_soup(html))

@@ -21,8 +21,6 @@ import json
 import re
 from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup
-
 from . import rules
 from ..article import UNKNOWN
 from .read import repair
@@ -100,17 +98,28 @@ def headline_case(text: str) -> str:
 
 
 def normal_section(value) -> str | None:
-    """A section in one canonical form (spacing collapsed, sentence case), or None when it is not a
-    section: a keyword list ("politics, trump, 2016"), a URL or path, or a long phrase."""
+    """A section in one canonical form — spacing collapsed, title case ("middle east", "MIDDLE EAST"
+    and "Middle east" are all "Middle East"), short acronyms of mixed-case text kept ("UK Politics"),
+    minor words lower ("Arts and Culture") — or None when it is not a section: a keyword list
+    ("politics, trump, 2016"), a URL or path, or a long phrase.
+
+    Title case rather than the most common spelling in the index: it depends on the value alone, so
+    a section reads the same in every generation and in articles indexed years apart.
+    """
     if not isinstance(value, str):
         return None
     text = " ".join(repair(value).split())
     if not text or re.search(r"://|^www\.|^/|[,;|]", text) or len(text.split()) > rules.SECTION_MAX_WORDS:
         return None
     whole_upper = text.isupper()
-    words = [w if (not whole_upper and w.isupper() and len(w) <= rules.ACRONYM_MAX) else w.lower() for w in text.split()]
-    first = words[0]
-    words[0] = first[0].upper() + first[1:]
+    words = []
+    for n, word in enumerate(text.split()):
+        if not whole_upper and word.isupper() and len(word) <= rules.ACRONYM_MAX:
+            words.append(word)
+        elif n and word.lower() in rules.SECTION_MINOR_WORDS:
+            words.append(word.lower())
+        else:
+            words.append("-".join(part[:1].upper() + part[1:].lower() for part in word.split("-")))
     return " ".join(words)
 
 
@@ -199,7 +208,7 @@ def _name(value) -> str:
     return ""
 
 
-def _json_ld_articles(soup) -> list[dict]:
+def _json_ld_articles(tree) -> list[dict]:
     found = []
 
     def walk(node):
@@ -213,9 +222,11 @@ def _json_ld_articles(soup) -> list[dict]:
                 found.append(node)
             walk(node.get("@graph", []))
 
-    for script in soup.find_all("script", type=re.compile("ld\\+json", re.I)):
+    for script in tree.iter("script"):
+        if not _LD_JSON.search(script.get("type") or ""):
+            continue
         try:
-            walk(json.loads(script.string or ""))
+            walk(json.loads(script.text or ""))
         except ValueError:
             continue
     # Prefer news articles over generic web pages.
@@ -223,13 +234,22 @@ def _json_ld_articles(soup) -> list[dict]:
     return found
 
 
-def page_metadata(soup: BeautifulSoup) -> dict:
-    """Outlet, section, published, byline, title and url as the parsed page's own metadata states them.
+_LD_JSON = re.compile(r"ld\+json", re.I)
 
+
+def _first(tree, tag: str, has: str | None = None):
+    """The first ``tag`` element of the tree (holding attribute ``has``, if given), or None."""
+    return next((e for e in tree.iter(tag) if has is None or e.get(has) is not None), None)
+
+
+def page_metadata(tree) -> dict:
+    """Outlet, section, published, byline, title and url as the page's own metadata states them.
+
+    ``tree``: the page parsed by lxml (``html.load_tree``), the same tree the extractor reads.
     Keys are present only when the page states a value.
     """
     meta = {}
-    for tag in soup.find_all("meta"):
+    for tag in tree.iter("meta"):
         key = (tag.get("property") or tag.get("name") or tag.get("itemprop") or "").strip().lower()
         value = (tag.get("content") or "").strip()
         if key and value:
@@ -246,7 +266,7 @@ def page_metadata(soup: BeautifulSoup) -> dict:
     put("outlet", usable_outlet(meta.get("og:site_name")))
     put("language", normal_language(meta.get("og:locale") or meta.get("content-language") or meta.get("language")))
     put("section", normal_section(meta.get("article:section")))
-    for node in _json_ld_articles(soup):
+    for node in _json_ld_articles(tree):
         put("outlet", usable_outlet(_name(node.get("publisher"))))
         section = node.get("articleSection")
         put("section", normal_section(section[0] if isinstance(section, list) and section else section))
@@ -256,15 +276,21 @@ def page_metadata(soup: BeautifulSoup) -> dict:
         put("title", node.get("headline"))
         put("url", node.get("url") if isinstance(node.get("url"), str) else None)
     put("outlet", usable_outlet(meta.get("application-name")))
-    time_tag = soup.find("time", datetime=True)
-    dates += [time_tag.get("datetime") if time_tag else None,
+    time_tag = _first(tree, "time", has="datetime")
+    dates += [time_tag.get("datetime") if time_tag is not None else None,
               meta.get("datepublished") or meta.get("pubdate") or meta.get("date")]
     found["published_candidates"] = [d for d in dates if isinstance(d, str) and d.strip()]
     put("published", next((d for d in map(normalise_date, found["published_candidates"])
                            if d and not implausible(d)), None))
     author = meta.get("author", "")
     put("byline", None if author.startswith("http") else author)
-    put("title", meta.get("og:title") or (soup.title.get_text(" ", strip=True) if soup.title else None))
-    link = soup.find("link", rel="canonical")
-    put("url", meta.get("og:url") or (link.get("href") if link else None))
+    title = _first(tree, "title")
+    put("title", meta.get("og:title") or (_text(title) if title is not None else None))
+    link = next((e for e in tree.iter("link") if "canonical" in (e.get("rel") or "").split()), None)
+    put("url", meta.get("og:url") or (link.get("href") if link is not None else None))
     return found
+
+
+def _text(element) -> str:
+    """An element's text, its pieces stripped and joined by single spaces."""
+    return " ".join(piece.strip() for piece in element.itertext() if piece.strip())

@@ -397,8 +397,6 @@ TRAFILATURA_INLINE = {"hi", "ref", "lb", "del", "span", "sub", "sup"}
 #: HTML element → paragraph kind hint, for Lede's own pruning (when trafilatura finds nothing).
 SOUP_KINDS = {"p": "", "h2": "subhead", "h3": "subhead", "h4": "subhead", "li": "list",
               "blockquote": "", "td": "cell", "pre": ""}
-#: The only tags parsed for the page's metadata (time: a date for metadata.py).
-PAGE_TAGS = ("meta", "title", "script", "link", "time")
 
 # --- where the article sits in its page (index/extract/locate.py) -----------------------------
 #: Elements whose text the extractor returns as one block.
@@ -447,7 +445,11 @@ ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "analysisnews
 EARLIEST_YEAR = 1800
 #: How far in the future a date may be (time zones, embargoes) before it is not trusted.
 FUTURE_SLACK = dt.timedelta(days=1)
-#: Sections are facets: "news", "NEWS" and " News " must be one value. Short all-caps words in a
-#: mixed-case section are acronyms and stay ("UK politics"); longer phrases are not sections (words).
+#: Sections are facets: "news", "NEWS" and " News " must be one value, shown in title case (a
+#: name such as "Middle East" survives it, as it would not sentence case). Short all-caps words in
+#: a mixed-case section are acronyms and stay ("UK Politics"); longer phrases are not sections (words).
 ACRONYM_MAX = 6
 SECTION_MAX_WORDS = 5
+#: Words a title-cased section keeps in lower case unless they come first ("Arts and Culture").
+SECTION_MINOR_WORDS = frozenset({"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to",
+                                 "vs", "with"})

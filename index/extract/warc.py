@@ -10,7 +10,9 @@ reason; the articles before it are kept.
 
 Writing: the fetch stage keeps every response it fetched for a URL source as
 one ``.warc.gz`` in the cache (``ingest.py``), so the archive alone rebuilds
-the source without the network. URLs that could not be fetched are kept as
+the source without the network. A refresh appends what is new to it when
+that suffices, and rewrites it, pruned, when something it holds is gone or
+superseded (``update_archive``). URLs that could not be fetched are kept as
 ``metadata`` records with a ``Lede-Skipped`` header, and read back as skips.
 """
 from __future__ import annotations
@@ -143,35 +145,64 @@ def write_archive(path: Path, kept: list[Kept], skipped) -> None:
     at ``path``, atomically (a temporary file renamed over it)."""
     temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     with open(temporary, "wb") as fh:
-        writer = WARCWriter(fh, gzip=True, warc_version="WARC/1.1")
-        for item in kept:
-            response = item.page
-            headers = [(k, v) for k, v in response.headers if k.lower() not in _FRAMING]
-            http = StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1")
-            warc_headers = {"WARC-Date": item.date} if item.date else {}
-            if item.entry:
-                warc_headers[ENTRY_HEADER] = json.dumps(item.entry, sort_keys=True)
-            if response.requested and response.requested != response.url:
-                warc_headers[REQUESTED_HEADER] = response.requested
-            writer.write_record(writer.create_warc_record(
-                response.url, "response", payload=io.BytesIO(response.body), length=len(response.body),
-                http_headers=http, warc_headers_dict=warc_headers))
-        for url, reason in skipped:
-            writer.write_record(writer.create_warc_record(
-                url, "metadata", payload=io.BytesIO(b""), length=0, warc_content_type="text/plain",
-                warc_headers_dict={SKIPPED_HEADER: reason}))
-        fh.flush()
-        os.fsync(fh.fileno())
+        _write_records(fh, kept, skipped)
     os.replace(temporary, path)
 
 
-def read_responses(path: Path) -> tuple[list, list]:
-    """What a cache archive written by ``write_archive`` holds: its Kept responses and its (url, reason) skips."""
+def append_records(path: Path, kept: list[Kept], skipped) -> None:
+    """Append responses and skips to the archive at ``path`` (a gzipped WARC is a series of gzip
+    members, so the bytes already there are not touched); on failure it is cut back to what it was."""
+    with open(path, "ab") as fh:
+        size = fh.tell()
+        try:
+            _write_records(fh, kept, skipped)
+        except BaseException:
+            fh.truncate(size)
+            raise
+
+
+def _write_records(fh, kept: list[Kept], skipped) -> None:
+    writer = WARCWriter(fh, gzip=True, warc_version="WARC/1.1")
+    for item in kept:
+        response = item.page
+        headers = [(k, v) for k, v in response.headers if k.lower() not in _FRAMING]
+        http = StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1")
+        warc_headers = {"WARC-Date": item.date} if item.date else {}
+        if item.entry:
+            warc_headers[ENTRY_HEADER] = json.dumps(item.entry, sort_keys=True)
+        if response.requested and response.requested != response.url:
+            warc_headers[REQUESTED_HEADER] = response.requested
+        writer.write_record(writer.create_warc_record(
+            response.url, "response", payload=io.BytesIO(response.body), length=len(response.body),
+            http_headers=http, warc_headers_dict=warc_headers))
+    for url, reason in skipped:
+        writer.write_record(writer.create_warc_record(
+            url, "metadata", payload=io.BytesIO(b""), length=0, warc_content_type="text/plain",
+            warc_headers_dict={SKIPPED_HEADER: reason}))
+    fh.flush()
+    os.fsync(fh.fileno())
+
+
+@dataclass(frozen=True)
+class Held:
+    """What a cache archive holds: the latest response for each URL asked for (a later record of
+    the same URL supersedes an earlier one), the (url, reason) skips, and how many records the
+    file has, superseded ones included."""
+
+    kept: list[Kept]
+    skipped: list
+    records: int
+
+
+def read_responses(path: Path) -> Held:
+    """What a cache archive written by ``write_archive`` (and ``append_records``) holds."""
     from .fetch import Response
 
-    responses, skipped = [], []
+    latest: dict[str, Kept] = {}
+    skipped, records = [], 0
     with open(path, "rb") as fh:
         for record in ArchiveIterator(fh):
+            records += 1
             uri = record.rec_headers.get_header("WARC-Target-URI")
             reason = record.rec_headers.get_header(SKIPPED_HEADER)
             if record.rec_type == "metadata" and reason:
@@ -180,5 +211,48 @@ def read_responses(path: Path) -> tuple[list, list]:
                 continue
             requested = record.rec_headers.get_header(REQUESTED_HEADER) or uri
             page = Response(uri, 200, tuple(record.http_headers.headers), record.content_stream().read(), requested)
-            responses.append(Kept(page, record.rec_headers.get_header("WARC-Date"), _entry(record)))
-    return responses, skipped
+            latest.pop(requested, None)  # in the order of the latest records
+            latest[requested] = Kept(page, record.rec_headers.get_header("WARC-Date"), _entry(record))
+    return Held(list(latest.values()), skipped, records)
+
+
+#: An archive is rewritten whole (its superseded records dropped) rather than appended to once it
+#: would hold more than this many times the records its current content needs.
+COMPACT_RATIO = 2
+
+
+def update_archive(path: Path, held: Held | None, kept: list[Kept], skipped) -> str:
+    """Bring the archive at ``path`` (holding ``held``, or None when there is none) to ``kept`` and
+    ``skipped``: "" when it already holds them, "appended" when new records at its end suffice,
+    "rewritten" otherwise.
+
+    Appending suffices when nothing it holds is dropped (no URL and no skip that is gone) and no
+    article page is superseded (a rebuild reads every page record, so a superseded page would be
+    read twice): new pages, new skips, newer copies of feeds and sitemaps. Otherwise, and when
+    superseded records would pass ``COMPACT_RATIO``, it is rewritten: URLs no longer listed or
+    fetched and superseded copies are pruned.
+    """
+    new = {k.page.requested: _signature(k) for k in kept}
+    if held is not None:
+        old = {k.page.requested: _signature(k) for k in held.kept}
+        old_skips, new_skips = set(map(tuple, held.skipped)), set(map(tuple, skipped))
+        if old == new and old_skips == new_skips:
+            return ""
+        changed = [k for k in kept if old.get(k.page.requested) != new[k.page.requested]]
+        added_skips = [s for s in skipped if tuple(s) not in old_skips]
+        if (old.keys() <= new.keys() and old_skips <= new_skips
+                and not any(k.page.requested in old and _is_page(k) for k in changed)
+                and held.records + len(changed) + len(added_skips) <= COMPACT_RATIO * (len(kept) + len(new_skips))):
+            append_records(path, changed, added_skips)
+            return "appended"
+    write_archive(path, kept, skipped)
+    return "rewritten"
+
+
+def _is_page(kept: Kept) -> bool:
+    return listing.kind_of(kept.page.body, kept.page.header("content-type") or "") == listing.HTML
+
+
+def _signature(kept: Kept) -> tuple:
+    """What a record holds, without its fetch time: equal signatures, nothing to write."""
+    return (kept.page.url, hashlib.blake2b(kept.page.body, digest_size=16).hexdigest(), sorted(kept.entry.items()))

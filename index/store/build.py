@@ -114,6 +114,7 @@ def rebuild(sources: list, index_dir: Path, *, full: bool = False, jobs: int | N
             build.summary.sources = len(found)
             build.specs, build.overrides = specs, overrides
             summary = build.run()
+        ingest.prune_cache(index_dir)
     summary.fetched = fetched
     summary.seconds = time.monotonic() - started
     return summary
