@@ -199,7 +199,8 @@ def test_stale_cleaning_forces_a_full_rebuild(src, tmp_path):
 @pytest.mark.parametrize("edited, stale", [
     ("fingerprint.py", True), ("schema.py", True), ("analysis.py", True), ("store/segment.py", True),
     ("store/document.py", True), ("extract/clean.py", True), ("extract/rules.py", True),
-    ("store/build.py", False), ("store/workers.py", False), ("cli.py", False), ("extract/fetch.py", False),
+    ("store/build.py", False), ("store/decide.py", False), ("store/commit.py", False), ("store/workers.py", False),
+    ("cli.py", False), ("extract/fetch.py", False),
 ])
 def test_editing_the_code_that_shapes_documents_changes_the_pipeline_fingerprint(tmp_path, edited, stale):
     """Editing a module that shapes documents or postings makes the next rebuild a full one, so old

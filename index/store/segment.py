@@ -467,6 +467,17 @@ class FastSegmentWriter(SegmentWriter):
         return _TERMINFO(False, held, 1, length_to_byte(length), length_to_byte(length or 0), top, doc, doc) \
             + pack_long(offset) + pack_int(len(data))
 
+    def finish_segment(self):
+        """The finished segment, to commit with others (commit.py); None when no document was added."""
+        if not self._added:
+            self._close_segment()
+            return None
+        return self._finalize_segment()
+
+    def abandon(self) -> None:
+        """Close the segment's files without a segment (the generation is deleted next)."""
+        self._close_segment()
+
     def _close_segment(self):
         self._terms = {}
         super()._close_segment()
