@@ -244,6 +244,26 @@ def test_in_process_and_worker_builds_index_the_same(tmp_path):
     assert answers(tmp_path / "one", "summit") == answers(tmp_path / "two", "summit")
 
 
+def test_a_held_back_twin_is_indexed_when_the_article_it_copies_loses_on_a_repeated_id(tmp_path):
+    """A worker holds back an article whose text it has just indexed (it is almost surely folded);
+    when that first one is then refused as a repeated id, the held one is indexed by the parent."""
+    feed = tmp_path / "src" / "feed.jsonl"
+    items = write_feed(feed, 3)
+    index_dir = tmp_path / "ix"
+    build.rebuild([feed.parent], index_dir, jobs=1)
+    twin = {**items[1], "text": "The lighthouse keepers saw a kraken off the point."}
+    more = tmp_path / "src" / "more.jsonl"
+    more.write_text("".join(json.dumps(i) + "\n" for i in (twin, {**twin, "id": "twin-of-a00001"})),
+                    encoding="utf-8")
+    s = build.rebuild([feed.parent], index_dir, jobs=1)
+    assert s.mode == "incremental" and s.folded == [] and s.count("indexed") == 1
+    assert [reason for _, reason in s.skipped] == [f"duplicate id 'a00001': already indexed from {feed}"]
+    assert ids(index_dir) == {"a00000", "a00001", "a00002", "twin-of-a00001"}
+    assert answers(index_dir, "kraken")[1][0][0] == "twin-of-a00001"
+    saved, counted = live_vocabulary(index_dir)
+    assert saved == counted and saved["kraken"] == 1
+
+
 def live_vocabulary(index_dir):
     """(the generation's vocabulary file, the same counted afresh from its live documents' stored text)."""
     gen = generations.live_generation(index_dir)
