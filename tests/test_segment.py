@@ -28,7 +28,8 @@ from index.common_grams import CommonGramsAnalyzer
 from index import analysis
 from index.analysis import NewsAnalyzer, spell_words, text_analyzer
 from index.schema import build_schema
-from index.store.segment import FastSegmentWriter, encode_characters
+from index.store.blocks import encode_characters
+from index.store.segment import FastSegmentWriter
 
 from articles import article
 from conftest import SEEDS, needs_shared
