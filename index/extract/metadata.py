@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 
-from . import rules
+from . import page_rules, rules
 from ..article import UNKNOWN
 from .read import repair
 
@@ -78,9 +78,9 @@ def _zoned(text: str) -> dt.datetime | None:
 def implausible(date: str) -> str:
     """Why a YYYY-MM-DD date cannot be an article's publication date ("" when it can)."""
     day = dt.date.fromisoformat(date)
-    if day.year < rules.EARLIEST_YEAR:
-        return f"published date {date} is before {rules.EARLIEST_YEAR}"
-    if day > (dt.datetime.now(dt.timezone.utc) + rules.FUTURE_SLACK).date():
+    if day.year < page_rules.EARLIEST_YEAR:
+        return f"published date {date} is before {page_rules.EARLIEST_YEAR}"
+    if day > (dt.datetime.now(dt.timezone.utc) + page_rules.FUTURE_SLACK).date():
         return f"published date {date} is in the future"
     return ""
 
@@ -105,10 +105,10 @@ def normal_section(value) -> str | None:
     if not isinstance(value, str):
         return None
     text = " ".join(repair(value).split())
-    if not text or re.search(r"://|^www\.|^/|[,;|]", text) or len(text.split()) > rules.SECTION_MAX_WORDS:
+    if not text or re.search(r"://|^www\.|^/|[,;|]", text) or len(text.split()) > page_rules.SECTION_MAX_WORDS:
         return None
     whole_upper = text.isupper()
-    words = [w if (not whole_upper and w.isupper() and len(w) <= rules.ACRONYM_MAX) else w.lower() for w in text.split()]
+    words = [w if (not whole_upper and w.isupper() and len(w) <= page_rules.ACRONYM_MAX) else w.lower() for w in text.split()]
     first = words[0]
     words[0] = first[0].upper() + first[1:]
     return " ".join(words)
@@ -209,7 +209,7 @@ def _json_ld_articles(soup) -> list[dict]:
         elif isinstance(node, dict):
             kinds = node.get("@type", "")
             kinds = kinds if isinstance(kinds, list) else [kinds]
-            if any(isinstance(k, str) and k.lower() in rules.ARTICLE_TYPES for k in kinds):
+            if any(isinstance(k, str) and k.lower() in page_rules.ARTICLE_TYPES for k in kinds):
                 found.append(node)
             walk(node.get("@graph", []))
 
