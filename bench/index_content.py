@@ -54,9 +54,11 @@ def lines(generation: Path):
         scorable = [name for name, field in ix.schema.items() if field.scorable]
         columns = [name for name in ix.schema.names() if reader.has_column(name)]
         column_readers = {name: reader.column_reader(name, translate=False) for name in columns}
+        # A missing field's length reads as None or 0, as the segment the document landed in (which
+        # depends on how the workers shared the work) has the field or not: both are 0 here.
         for docnum in sorted(ids, key=ids.get):
             yield json.dumps({"doc": ids[docnum], "stored": _plain(reader.stored_fields(docnum)),
-                              "lengths": {n: reader.doc_field_length(docnum, n) for n in scorable},
+                              "lengths": {n: reader.doc_field_length(docnum, n) or 0 for n in scorable},
                               "columns": {n: _plain(c[docnum]) for n, c in column_readers.items()}},
                              sort_keys=True, ensure_ascii=False)
         for field in sorted(reader.indexed_field_names()):
