@@ -197,7 +197,7 @@ def test_stale_cleaning_forces_a_full_rebuild(src, tmp_path):
 
 
 @pytest.mark.parametrize("edited, stale", [
-    ("fingerprint.py", True), ("schema.py", True), ("analysis.py", True), ("store/segment.py", True), ("store/blocks.py", True),
+    ("fingerprint.py", True), ("schema.py", True), ("analysis.py", True), ("words.py", True), ("store/segment.py", True), ("store/blocks.py", True),
     ("store/document.py", True), ("extract/clean.py", True), ("extract/rules.py", True),
     ("store/build.py", False), ("store/decide.py", False), ("store/commit.py", False), ("store/workers.py", False),
     ("cli.py", False), ("extract/fetch.py", False),

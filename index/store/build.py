@@ -78,6 +78,7 @@ class Job:
     why: str  # why the rebuild is full; "" when incremental
     found: int  # source files found
 
+
 def rebuild(sources: list, index_dir: Path, *, full: bool = False, jobs: int | None = None,
             progress: Progress | None = None, fetch=None, allow_removal: bool = False) -> Summary:
     """Bring the index at ``index_dir`` up to date with ``sources`` and make the result live.
