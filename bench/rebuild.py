@@ -2,6 +2,7 @@
 
     python bench/corpus.py --synthetic 100000     # writes bench/out/real.jsonl and synthetic-100000.jsonl
     python bench/rebuild.py                       # both feeds; --feed PATH (repeatable) for others
+    python bench/rebuild.py --lede-root ../main --lede-root .   # two checkouts, same run, same feeds
 
 Each rebuild runs as the real command in a subprocess, into a fresh index
 directory under a temporary folder. Reported per feed:
@@ -21,7 +22,9 @@ directory under a temporary folder. Reported per feed:
   re-hashed, one article cleaned and indexed), and its ratio to the full one.
 
 The machine's load average is printed with the table: timings taken while
-other work runs are slower, and only comparable within one run.
+other work runs are slower, and only comparable within one run — which is
+why ``--lede-root`` (repeatable) runs the rebuilds of other checkouts of Lede
+(before and after a change) in the same run, one row per checkout and feed.
 """
 from __future__ import annotations
 
@@ -58,22 +61,23 @@ def tree_rss(proc: psutil.Process) -> int:
     return total
 
 
-def run_rebuild(feed: Path, index_dir: Path, *extra: str) -> dict:
-    """Run one rebuild; its JSON summary plus wall seconds, tree CPU seconds and peak tree RSS."""
+def run_rebuild(root: Path, feed: Path, index_dir: Path, *extra: str) -> dict:
+    """Run one rebuild of the checkout at ``root``; its JSON summary plus wall seconds, tree CPU
+    seconds and peak tree RSS. (``python -m`` finds the package in its working directory first.)"""
     return run_timed([sys.executable, "-m", "index", "rebuild", "--source", str(feed), "--index-dir",
-                      str(index_dir), "--json", "--quiet", *extra])
+                      str(index_dir), "--json", "--quiet", *extra], root)
 
 
 def run_bare(feed: Path, index_dir: Path) -> dict:
     """The bare Whoosh load of the same feed (bench/bare_load.py), timed the same way."""
-    return run_timed([sys.executable, str(ROOT / "bench" / "bare_load.py"), str(feed), str(index_dir)])
+    return run_timed([sys.executable, str(ROOT / "bench" / "bare_load.py"), str(feed), str(index_dir)], ROOT)
 
 
-def run_timed(cmd: list[str]) -> dict:
+def run_timed(cmd: list[str], cwd: Path) -> dict:
     """Run ``cmd`` (which prints a JSON object); that object plus wall, tree CPU seconds and peak RSS."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     watched, peak = psutil.Process(proc.pid), 0
     while proc.poll() is None:
         peak = max(peak, tree_rss(watched))
@@ -103,31 +107,35 @@ def one_article_changed(feed: Path, target: Path) -> None:
     target.write_text("".join(lines), encoding="utf-8")
 
 
-def bench_feed(feed: Path, workdir: Path, jobs: str | None) -> dict:
+def bench_feed(feed: Path, workdir: Path, jobs: str | None, roots: list[Path]) -> list[dict]:
+    """One row per checkout in ``roots``, each rebuilding a fresh copy of ``feed``; one bare load shared."""
     extra = ("--jobs", jobs) if jobs else ()
-    copy = workdir / feed.name
-    shutil.copyfile(feed, copy)
-    index_dir = workdir / (feed.stem + "-index")
-    bare = run_bare(copy, workdir / (feed.stem + "-bare"))
-    full = run_rebuild(copy, index_dir, "--full", *extra)
-    size = dir_size(index_dir / full["generation"])
-    same = run_rebuild(copy, index_dir, *extra)
-    assert same["mode"] == "unchanged", same["mode"]
-    one_article_changed(feed, copy)
-    one = run_rebuild(copy, index_dir, *extra)
-    return {"feed": feed.name, "articles": full["cleaned"], "documents": full["documents"],
-            "folded": full["counts"]["folded"], "full": full, "size": size, "same": same, "one": one,
-            "bare": bare}
+    bare = run_bare(feed, workdir / (feed.stem + "-bare"))
+    rows = []
+    for n, root in enumerate(roots):
+        copy = workdir / f"{n}-{feed.name}"
+        shutil.copyfile(feed, copy)
+        index_dir = workdir / f"{n}-{feed.stem}-index"
+        full = run_rebuild(root, copy, index_dir, "--full", *extra)
+        size = dir_size(index_dir / full["generation"])
+        same = run_rebuild(root, copy, index_dir, *extra)
+        assert same["mode"] == "unchanged", same["mode"]
+        one_article_changed(feed, copy)
+        one = run_rebuild(root, copy, index_dir, *extra)
+        rows.append({"root": str(root), "feed": feed.name, "articles": full["cleaned"],
+                     "documents": full["documents"], "folded": full["counts"]["folded"], "full": full,
+                     "size": size, "same": same, "one": one, "bare": bare})
+    return rows
 
 
 def table(rows: list[dict]) -> str:
-    head = ("feed", "articles", "docs", "full s", "art/s", "bare art/s", "÷ bare", "CPU s", "CPU ms/art",
+    head = ("checkout", "feed", "articles", "docs", "full s", "art/s", "bare art/s", "÷ bare", "CPU s", "CPU ms/art",
             "bare CPU ms/art", "peak RSS MB", "index MB", "no-change s", "ratio", "1 changed s", "ratio")
     body = []
     for r in rows:
         full, same, one, bare = r["full"], r["same"], r["one"], r["bare"]
         rate, bare_rate = r["articles"] / full["wall"], bare["documents"] / bare["wall"]
-        body.append((r["feed"], r["articles"], r["documents"], f"{full['wall']:.1f}",
+        body.append((r["root"], r["feed"], r["articles"], r["documents"], f"{full['wall']:.1f}",
                      f"{rate:.0f}", f"{bare_rate:.0f}", f"{rate / bare_rate:.2f}", f"{full['cpu']:.0f}",
                      f"{1000 * full['cpu'] / max(r['articles'], 1):.1f}",
                      f"{1000 * bare['cpu'] / max(bare['documents'], 1):.1f}", f"{full['peak_rss'] / 2**20:.0f}",
@@ -144,7 +152,14 @@ def main(argv=None) -> int:
                    help="a JSON Lines feed (repeatable; default: bench/out/real.jsonl and synthetic-100000.jsonl)")
     p.add_argument("--jobs", help="passed to rebuild --jobs (default: one worker per core)")
     p.add_argument("--workdir", type=Path, help="where the indexes go (default: a temporary folder, removed after)")
+    p.add_argument("--lede-root", action="append", type=Path, metavar="DIR",
+                   help="a checkout of Lede whose rebuild to time (repeatable, to compare checkouts in one run; "
+                        "default: this one)")
     args = p.parse_args(argv)
+    roots = [r.resolve() for r in args.lede_root or [ROOT]]
+    for root in roots:
+        if not (root / "index" / "__main__.py").is_file():
+            raise SystemExit(f"--lede-root {root}: not a checkout of Lede (no index/__main__.py)")
     feeds = args.feed or [f for f in DEFAULT_FEEDS if f.exists()]
     if not feeds:
         raise SystemExit("no feed: run `python bench/corpus.py --synthetic 100000` first, or pass --feed PATH")
@@ -158,7 +173,7 @@ def main(argv=None) -> int:
     try:
         for feed in feeds:
             print(f"benchmarking {feed} …", file=sys.stderr, flush=True)
-            rows.append(bench_feed(feed, workdir, args.jobs))
+            rows.extend(bench_feed(feed.resolve(), workdir, args.jobs, roots))
     finally:
         if not args.workdir:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -168,7 +183,7 @@ def main(argv=None) -> int:
     print(f"target (issue 4): >= 600 art/s on the real feed, where the bare load runs at about 900/s: "
           f"÷ bare >= {600 / 900:.2f} on a quiet machine that is slower or faster")
     for r in rows:
-        print(f"{r['feed']}: {r['folded']} identical articles folded; no-change rebuild mode "
+        print(f"{r['root']}, {r['feed']}: {r['folded']} identical articles folded; no-change rebuild mode "
               f"{r['same']['mode']!r}; one-changed rebuild: {r['one']['counts']}")
     return 0
 

@@ -20,21 +20,17 @@ indexing, ``NewsAnalyzer.postings`` notes them from the same per-word analysis.
 """
 from __future__ import annotations
 
-import re
 from functools import partial
 
 from whoosh.analysis import CharsetFilter, Filter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.analysis import STOP_WORDS, CompositeAnalyzer
 from whoosh.support.charset import accent_map
 
-# Curly quotes and apostrophes are folded to straight ones (in documents and queries).
-QUOTE_FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u02bc": "'",
-                            "\u2032": "'", "\u00b4": "'", "\u201e": '"', "\u00ab": '"', "\u00bb": '"'})
-APOSTROPHES = "'\u2019\u2018\u02bc"
-HYPHENS = "-\u2010\u2011"
+from .words import (APOSTROPHES, HYPHEN_SEARCH, HYPHENS, POSSESSIVES, QUOTE_FOLD, analyse_word, drop_possessive,
+                    find_words, split_hyphens)
+
 # A word: letters/digits, with inner apostrophes (Iran's) and inner hyphens (tear-gas) kept together.
 TOKEN_PATTERN = r"\w+(?:[%s]\w+)*(?:[%s]\w+(?:[%s]\w+)*)*" % (APOSTROPHES, HYPHENS, APOSTROPHES)
-POSSESSIVES = ("'s", "'")  # English possessive endings, dropped before stemming
 STEM_LANGUAGE = "en"  # Snowball English; None: Whoosh's Porter (Snowball scored higher in bench/relevance.py)
 STOP_MIN_SIZE = 2  # words shorter than this many characters are dropped (Whoosh default)
 # Whoosh's English stop words, minus those that carry meaning in news: "US" the country, "May" the month.
@@ -43,14 +39,6 @@ STOP_LIST = frozenset(STOP_WORDS) - STOP_WORDS_KEPT
 # Stop words keep their positions (renumber=False) so phrases never match across a removed word
 # and the joined form of a hyphenated word stays at its first part's position.
 
-
-# TOKEN_PATTERN's words, found faster for indexing: one run of word characters joined by single
-# apostrophes or hyphens, in either order, matched possessively (a word never gives back characters,
-# as nothing after it could then match). tests/test_segment.py holds the two patterns equal.
-FAST_TOKEN_PATTERN = r"\w++(?:[%s%s]\w++)*+" % (HYPHENS, APOSTROPHES)
-_TOKEN_FINDALL = re.compile(FAST_TOKEN_PATTERN).findall
-# Any hyphen, to find the (few) hyphenated tokens without a per-token scan of every hyphen.
-HYPHEN_SEARCH = re.compile("[%s]" % HYPHENS).search
 # Spell-field analysis results kept per distinct raw word, dropped when this many are held.
 SPELL_CACHE_WORDS = 200_000
 # Stems kept per distinct word, dropped when this many are held.
@@ -85,7 +73,7 @@ class FoldFilter(CharsetFilter):
         for t in tokens:
             text = t.text
             if text.endswith(POSSESSIVES):
-                text = _drop_possessive(text)
+                text = drop_possessive(text)
             text = text.lower()
             if not text.isascii():
                 text = text.translate(charmap)
@@ -162,7 +150,7 @@ class HyphenFilter(Filter):
             start = t.startchar if t.chars else None
             base = t.pos + shift if t.positions else None
             parts, offset = [], 0
-            for piece in _split_hyphens(text):
+            for piece in split_hyphens(text):
                 parts.append((piece, offset))
                 offset += len(piece) + 1
             end = t.endchar if t.chars else None
@@ -183,12 +171,6 @@ class HyphenFilter(Filter):
             shift += len(parts) - 1
 
 
-def _split_hyphens(text: str) -> list[str]:
-    for h in HYPHENS[1:]:
-        text = text.replace(h, "-")
-    return [p for p in text.split("-") if p]
-
-
 class PossessiveFilter(Filter):
     """Drops the English possessive ending so ``Iran's`` and ``Iran’s`` index as ``iran``.
 
@@ -199,15 +181,8 @@ class PossessiveFilter(Filter):
     def __call__(self, tokens):
         for t in tokens:
             if t.text.endswith(POSSESSIVES):
-                t.text = _drop_possessive(t.text)
+                t.text = drop_possessive(t.text)
             yield t
-
-
-def _drop_possessive(text: str) -> str:
-    for ending in POSSESSIVES:
-        if text.endswith(ending) and len(text) > len(ending):
-            return text[: -len(ending)]
-    return text
 
 
 class NewsAnalyzer(CompositeAnalyzer):
@@ -260,7 +235,7 @@ class NewsAnalyzer(CompositeAnalyzer):
         seen: dict[str, list] = {}
         pos = end = 0
         find = text.find
-        raws = _TOKEN_FINDALL(text)
+        raws = find_words(text)
         # A word starts at the first word character after the previous one (the pattern matches
         # from any word character), so finding it from there gives its offset without a match object.
         for raw in raws:
@@ -320,8 +295,9 @@ class NewsAnalyzer(CompositeAnalyzer):
         it) that ``is_spell_word``.
         """
         if self._word is not None:
-            return self._word(raw)
-        width = len(_split_hyphens(raw)) if HYPHEN_SEARCH(raw) is not None else 1
+            width, parts, folded = self._word(raw)
+            return width, parts, tuple(w for w in folded if is_spell_word(w))
+        width = len(split_hyphens(raw)) if HYPHEN_SEARCH(raw) is not None else 1
         unstemmed: list[str] = []
         parts = tuple((t.text, t.pos, t.startchar, t.endchar)
                       for t in self._noting_chain(raw, unstemmed) if not t.stopped)
@@ -337,9 +313,9 @@ class NewsAnalyzer(CompositeAnalyzer):
                 or items[0].expression.pattern != TOKEN_PATTERN or items[0].gaps):
             return None
         if len(items) == 4:
-            return partial(_analyse_word, charmap=items[3].charmap, stops=None, minsize=0, stem=None)
+            return partial(analyse_word, charmap=items[3].charmap, stops=None, minsize=0, stem=None)
         if kinds[4:] == [StopFilter, MemoStemFilter] and not items[4].renumber and items[4].max is None:
-            return partial(_analyse_word, charmap=items[3].charmap, stops=items[4].stops,
+            return partial(analyse_word, charmap=items[3].charmap, stops=items[4].stops,
                            minsize=items[4].min, stem=items[5].stem)
         return None
 
@@ -354,41 +330,6 @@ class NewsAnalyzer(CompositeAnalyzer):
                 tokens, noted = _noting(tokens, unstemmed), True
             tokens = item(tokens)
         return tokens if noted else _noting(tokens, unstemmed)
-
-
-def _analyse_word(raw: str, charmap, stops, minsize: int, stem,
-                  common: bool = False) -> tuple[int, tuple, tuple[str, ...]]:
-    """What NewsAnalyzer._analyse gets from text_analyzer's chain, step by step: fold quotes
-    (QuoteFoldFilter), split hyphens, the joined word first (HyphenFilter, index mode), drop the
-    possessive, lowercase, fold accents (FoldFilter), drop stop words (StopFilter, renumber=False)
-    and stem (MemoStemFilter); without ``stem``, the chain ends after folding. ``common``: keep
-    the stop words too, unstemmed, each part then (term, position offset, start, end, is common)
-    (index/common_grams.py)."""
-    text = raw if raw.isascii() else raw.translate(QUOTE_FOLD)
-    if HYPHEN_SEARCH(text) is None:
-        width, tokens = 1, ((text, 0, 0, len(raw)),)
-    else:
-        pieces = _split_hyphens(text)
-        width, tokens, offset = len(pieces), [("".join(pieces), 0, 0, len(raw))], 0
-        for i, piece in enumerate(pieces):
-            tokens.append((piece, i, offset, offset + len(piece)))
-            offset += len(piece) + 1
-    folded, parts = [], []
-    for text, pos, start, end in tokens:
-        if text.endswith(POSSESSIVES):
-            text = _drop_possessive(text)
-        text = text.lower()
-        if not text.isascii():
-            text = text.translate(charmap)
-        folded.append(text)
-        if common:
-            stop = len(text) < minsize or text in stops
-            parts.append((text if stop else stem(text), pos, start, end, stop))
-        elif stem is None:
-            parts.append((text, pos, start, end))
-        elif len(text) >= minsize and text not in stops:
-            parts.append((stem(text), pos, start, end))
-    return width, tuple(parts), tuple(w for w in folded if is_spell_word(w))
 
 
 def _noting(tokens, texts: list[str]):
@@ -454,7 +395,7 @@ def spell_words(*texts: str) -> list[str]:
         cache.clear()
     words: dict[str, None] = {}
     for text in texts:
-        for raw in set(_TOKEN_FINDALL(text)):
+        for raw in set(find_words(text)):
             found = cache.get(raw)
             if found is None:
                 found = cache[raw] = tuple(t.text for t in _SPELL_ANALYZER(raw, mode="index")

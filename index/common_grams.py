@@ -26,6 +26,7 @@ from __future__ import annotations
 from whoosh.analysis import CompositeAnalyzer, Filter, Token
 
 from . import analysis
+from .words import analyse_word, find_words
 
 COMMON_MARK = "\x1f"  # prefix of a common word in a parsed query (never in indexed text: words are \w+)
 GRAM_JOIN = " "  # between the two words of a gram (never inside a word)
@@ -83,7 +84,7 @@ class _KeepStops(CompositeAnalyzer):
 class CommonGramsAnalyzer(analysis.NewsAnalyzer, _KeepStops):
     """The companion fields' analysis: text_analyzer's chain with stop words kept, then CommonGramsFilter.
 
-    ``postings`` analyses each distinct raw word once (analysis._analyse_word, stop words kept and
+    ``postings`` analyses each distinct raw word once (words.analyse_word, stop words kept and
     flagged) and pairs neighbours as it goes, in one pass, as NewsAnalyzer.postings does for the
     text field.
     """
@@ -121,7 +122,7 @@ class CommonGramsAnalyzer(analysis.NewsAnalyzer, _KeepStops):
         prev_common = False  # whether one of them is common (else a content word pairs with none)
         pos = end = 0
         find = text.find
-        for raw in analysis._TOKEN_FINDALL(text):
+        for raw in find_words(text):
             start = find(raw, end)
             end = start + len(raw)
             groups = memo.get(raw)
@@ -157,7 +158,7 @@ class CommonGramsAnalyzer(analysis.NewsAnalyzer, _KeepStops):
         for a word that is one token spanning it, [term, is common]."""
         items = self.items
         stops, stem = items[4], items[5]
-        width, parts, _ = analysis._analyse_word(raw, items[3].charmap, stops.stops, stops.min, stem.stem, common=True)
+        width, parts, _ = analyse_word(raw, items[3].charmap, stops.stops, stops.min, stem.stem, common=True)
         groups = [[] for _ in range(width)]
         for term, dpos, ds, de, common in parts:
             groups[dpos].append((term, common, ds, de))

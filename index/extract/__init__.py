@@ -7,5 +7,6 @@ ingest.py), WARC archives (warc.py), as listed by a sources file
 an HTML page (html.py, locate.py), its metadata (metadata.py), then the
 boilerplate removed paragraph by paragraph (clean.py with consent.py,
 promo.py, neardup.py), non-articles turned away (triage.py). Every phrase,
-pattern and threshold these stages apply is in rules.py.
+pattern and threshold these stages apply is data: in rules.py for text, in
+page_rules.py for HTML pages.
 """

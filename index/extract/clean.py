@@ -9,7 +9,8 @@ stages, in this order:
 
 Each stage takes a frozen ``Draft`` and returns a new one; what it drops is
 recorded as ``Removal(reason, text)`` with a stable reason code from
-``index/extract/rules.py``, where all phrases, patterns and thresholds live.
+``index/extract/rules.py``, where the text's phrases, patterns and thresholds live
+(a page's are in ``page_rules.py``).
 Metadata comes from the feed or manifest first, then the page's own tags,
 then signatures in the text, else "unknown" (see ``index/extract/metadata.py``).
 """

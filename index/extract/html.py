@@ -4,7 +4,7 @@ Structural pruning finds the article among the navigation, consent banners,
 share widgets and related links. trafilatura does it best, so it goes first
 (a source may choose Resiliparse's cheaper, less exact extractor instead:
 ``fast_blocks``, ``extractor = "fast"`` in the sources file);
-Lede's own rules (``rules.PRUNE_*``, beautifulsoup4, lxml's parser) are the
+Lede's own rules (``page_rules.PRUNE_*``, beautifulsoup4, lxml's parser) are the
 fallback when it finds nothing. ``index/extract/locate.py`` then finds where the extracted text sits in
 the page, to keep the captions of the article's own photos (``<figcaption>``,
 ``<img alt>``) and to recover a standfirst the extractor dropped. The blocks
@@ -22,7 +22,7 @@ from resiliparse.extract.html2text import extract_plain_text
 from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
-from . import locate, rules
+from . import locate, page_rules, rules
 
 def make_soup(html: str) -> BeautifulSoup:
     """BeautifulSoup of a page, quietly: XHTML pages and pages that look like a URL are still pages."""
@@ -97,12 +97,12 @@ def _walk(element, blocks: list[tuple[str, str]]) -> None:
         loose.clear()
 
     for child in element:
-        if child.tag in rules.TRAFILATURA_INLINE:
+        if child.tag in page_rules.TRAFILATURA_INLINE:
             loose.append(_text(child))
-        elif child.tag in rules.TRAFILATURA_KINDS and not any(d.tag in rules.TRAFILATURA_KINDS
+        elif child.tag in page_rules.TRAFILATURA_KINDS and not any(d.tag in page_rules.TRAFILATURA_KINDS
                                                                for d in child.iterdescendants()):
             flush()
-            blocks.extend((rules.TRAFILATURA_KINDS[child.tag], line) for line in _lines(_text(child)))
+            blocks.extend((page_rules.TRAFILATURA_KINDS[child.tag], line) for line in _lines(_text(child)))
         else:
             flush()
             _walk(child, blocks)
@@ -112,7 +112,7 @@ def _walk(element, blocks: list[tuple[str, str]]) -> None:
 
 def _is_boilerplate_container(tag: Tag) -> bool:
     names = " ".join([tag.get("id") or "", *(tag.get("class") or [])])
-    return bool(names) and bool(rules.PRUNE_NAMES.search(names))
+    return bool(names) and bool(page_rules.PRUNE_NAMES.search(names))
 
 
 def _link_density(tag: Tag, text: str) -> float:
@@ -122,7 +122,7 @@ def _link_density(tag: Tag, text: str) -> float:
 
 def soup_blocks(soup: BeautifulSoup) -> list[tuple[str, str]]:
     """Lede's own pruning: drop boilerplate elements and link-dense blocks, keep text blocks in order."""
-    for tag in soup(list(rules.PRUNE_TAGS)):
+    for tag in soup(list(page_rules.PRUNE_TAGS)):
         tag.decompose()
     for tag in soup.find_all(_is_boilerplate_container):
         if tag.name not in ("html", "body", "article", "main"):
@@ -130,12 +130,12 @@ def soup_blocks(soup: BeautifulSoup) -> list[tuple[str, str]]:
     articles = soup.find_all("article") or soup.find_all("main") or [soup.body or soup]
     root = max(articles, key=lambda a: sum(len(p.get_text()) for p in a.find_all("p")))
     blocks = []
-    for tag in root.find_all(list(rules.SOUP_KINDS)):
-        if tag.find(list(rules.SOUP_KINDS)):
+    for tag in root.find_all(list(page_rules.SOUP_KINDS)):
+        if tag.find(list(page_rules.SOUP_KINDS)):
             continue
         text = " ".join(tag.get_text(" ").split())
-        if text and _link_density(tag, text) <= rules.LINK_DENSITY_MAX:
-            blocks.append((rules.SOUP_KINDS[tag.name], text))
+        if text and _link_density(tag, text) <= page_rules.LINK_DENSITY_MAX:
+            blocks.append((page_rules.SOUP_KINDS[tag.name], text))
     return blocks
 
 

@@ -21,7 +21,7 @@ import json
 import re
 from urllib.parse import urlsplit
 
-from . import rules
+from . import page_rules, rules
 from ..article import UNKNOWN
 from .read import repair
 
@@ -76,9 +76,9 @@ def _zoned(text: str) -> dt.datetime | None:
 def implausible(date: str) -> str:
     """Why a YYYY-MM-DD date cannot be an article's publication date ("" when it can)."""
     day = dt.date.fromisoformat(date)
-    if day.year < rules.EARLIEST_YEAR:
-        return f"published date {date} is before {rules.EARLIEST_YEAR}"
-    if day > (dt.datetime.now(dt.timezone.utc) + rules.FUTURE_SLACK).date():
+    if day.year < page_rules.EARLIEST_YEAR:
+        return f"published date {date} is before {page_rules.EARLIEST_YEAR}"
+    if day > (dt.datetime.now(dt.timezone.utc) + page_rules.FUTURE_SLACK).date():
         return f"published date {date} is in the future"
     return ""
 
@@ -109,14 +109,14 @@ def normal_section(value) -> str | None:
     if not isinstance(value, str):
         return None
     text = " ".join(repair(value).split())
-    if not text or re.search(r"://|^www\.|^/|[,;|]", text) or len(text.split()) > rules.SECTION_MAX_WORDS:
+    if not text or re.search(r"://|^www\.|^/|[,;|]", text) or len(text.split()) > page_rules.SECTION_MAX_WORDS:
         return None
     whole_upper = text.isupper()
     words = []
     for n, word in enumerate(text.split()):
-        if not whole_upper and word.isupper() and len(word) <= rules.ACRONYM_MAX:
+        if not whole_upper and word.isupper() and len(word) <= page_rules.ACRONYM_MAX:
             words.append(word)
-        elif n and word.lower() in rules.SECTION_MINOR_WORDS:
+        elif n and word.lower() in page_rules.SECTION_MINOR_WORDS:
             words.append(word.lower())
         else:
             words.append("-".join(part[:1].upper() + part[1:].lower() for part in word.split("-")))
@@ -218,7 +218,7 @@ def _json_ld_articles(tree) -> list[dict]:
         elif isinstance(node, dict):
             kinds = node.get("@type", "")
             kinds = kinds if isinstance(kinds, list) else [kinds]
-            if any(isinstance(k, str) and k.lower() in rules.ARTICLE_TYPES for k in kinds):
+            if any(isinstance(k, str) and k.lower() in page_rules.ARTICLE_TYPES for k in kinds):
                 found.append(node)
             walk(node.get("@graph", []))
 

@@ -2,36 +2,38 @@
 
 Stages: plan what changed since the live generation (sources.py) → start the
 new generation as a hardlinked copy of the live one, or empty for a full
-rebuild → read the changed sources here while worker processes clean and
-index them (workers.py) → fold identical articles, drop stale documents →
-count the did-you-mean words (vocabulary.py) → commit → group stories (stories.py) → make live (generations.py). The live generation is never written
-to; it keeps serving until the switch, and stays intact if the rebuild fails
-or is killed at any point.
+rebuild → read the changed sources here while the pipeline (workers.py, in
+this process or in workers) cleans and indexes them → decide what becomes of
+every article: folded, kept, removed (decide.py, pure) → count the
+did-you-mean words (vocabulary.py) → commit (commit.py) → group stories
+(stories.py) → make live (generations.py). The live generation is never
+written to; it keeps serving until the switch, and stays intact if the
+rebuild fails or is killed at any point.
 """
 from __future__ import annotations
 
 import os
 import time
 from collections import Counter, defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.reading import SegmentReader
 
-from . import generations, vocabulary
+from . import generations, vocabulary, workers
 from ..extract import ingest
 from .. import stories
 from .. import schema as f
 from ..progress import Progress
 from ..extract.read import ReadError, find_sources, read_source
-from ..extract.clean import clean
-from .document import to_document
 from ..report import Summary
 from ..extract.sourcefile import Overrides, Source, SourcesFileError, source_of
 from ..schema import build_schema
+from .commit import CountMismatch, commit
+from .decide import Decision, Outcome, Pending, decide, mass_removal, unchanged_item, why_full
 from .sources import Inventory, Item, Plan, SourceRecord, item_hash, pipeline_fingerprint, plan
-from .workers import InProcess, Workers, WorkerFailed
+from .workers import WorkerFailed
 
 DEFAULT_SOURCES = [Path("seeds")]
 #: Raw articles per batch handed to a worker (small enough to balance two workers at the end).
@@ -59,6 +61,22 @@ def unwritable(generation: Path, exc: OSError) -> BuildFailed:
 
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class Job:
+    """What one rebuild is to do, settled before it writes anything."""
+
+    index_dir: Path
+    roots: list[Path]
+    specs: list[Source]  # the sources as given, recorded in the build info
+    overrides: Overrides  # per-source metadata from the sources file
+    todo: Plan  # the sources unchanged, to read, and vanished
+    base: Inventory | None  # the live inventory an incremental rebuild starts from; None: full
+    live: Path | None  # the live generation an incremental rebuild copies
+    fingerprint: str
+    why: str  # why the rebuild is full; "" when incremental
+    found: int  # source files found
 
 
 def rebuild(sources: list, index_dir: Path, *, full: bool = False, jobs: int | None = None,
@@ -97,7 +115,7 @@ def rebuild(sources: list, index_dir: Path, *, full: bool = False, jobs: int | N
         live = _live_or_none(index_dir)
         fingerprint = pipeline_fingerprint()
         old = Inventory.load(live) if live else None
-        why = _why_full(full, live, old, fingerprint)
+        why = why_full(full, live is not None, old, fingerprint)
         base = None if why else old
         if old is not None and not allow_removal:
             _refuse_mass_removal(roots, old, index_dir)
@@ -108,41 +126,25 @@ def rebuild(sources: list, index_dir: Path, *, full: bool = False, jobs: int | N
         else:
             if jobs is None:
                 jobs = default_jobs() if sum(t.articles for t in todo.to_read) >= PARALLEL_FROM else 1
-            build = Build(index_dir, roots, todo, base, live if base else None, fingerprint,
-                          jobs, lock_fd, progress, started)
-            build.summary.mode, build.summary.why = ("incremental", "") if base else ("full", why)
-            build.summary.sources = len(found)
-            build.specs, build.overrides = specs, overrides
-            summary = build.run()
+            job = Job(index_dir, roots, specs, overrides, todo, base, live if base else None, fingerprint,
+                      why, len(found))
+            summary = Build(job, progress, started).run(jobs, lock_fd)
         ingest.prune_cache(index_dir)
     summary.fetched = fetched
     summary.seconds = time.monotonic() - started
     return summary
 
 
-#: The share of the live index's articles a rebuild may drop because their sources are no
-#: longer given, before it stops and asks for --allow-removal.
-REMOVAL_GUARD = 0.5
-
-
 def _refuse_mass_removal(roots: list[Path], old: Inventory, index_dir: Path) -> None:
-    """BuildFailed when the sources given no longer include the sources of most live articles.
-
-    Files deleted from a source that is still given are not counted: removing
-    their articles is what a rebuild is for.
-    """
-    given = [os.path.abspath(r) for r in roots]
-    total = sum(1 for _ in old.indexed())
-    lost = {path: sum(1 for i in r.items if not i.folded_into) for path, r in old.sources.items()
-            if not any(path == g or path.startswith(g.rstrip("/") + "/") for g in given)}
-    removed = sum(lost.values())
-    if total and removed > REMOVAL_GUARD * total:
+    """BuildFailed when the sources given no longer include the sources of most live articles."""
+    removal = mass_removal(roots, old)
+    if removal is not None:
         urls = {os.path.abspath(r["archive"]): url for url, r in ingest.load_reports(index_dir).items()}
-        gone = sorted({urls.get(p) or os.path.dirname(p) for p in lost})
-        raise BuildFailed(f"this rebuild would remove {removed} of the {total} live articles: their sources "
-                          f"({', '.join(gone[:3])}{' …' if len(gone) > 3 else ''}) are not among the sources "
-                          "given — the live index is unchanged; check --source (or the sources file), "
-                          "or pass --allow-removal to remove them")
+        gone = sorted({urls.get(p) or os.path.dirname(p) for p in removal.sources})
+        raise BuildFailed(f"this rebuild would remove {removal.removed} of the {removal.total} live articles: "
+                          f"their sources ({', '.join(gone[:3])}{' …' if len(gone) > 3 else ''}) are not among "
+                          "the sources given — the live index is unchanged; check --source (or the sources "
+                          "file), or pass --allow-removal to remove them")
 
 
 def _live_or_none(index_dir: Path) -> Path | None:
@@ -150,18 +152,6 @@ def _live_or_none(index_dir: Path) -> Path | None:
         return generations.live_generation(index_dir)
     except generations.NoIndex:
         return None
-
-
-def _why_full(full: bool, live, old, fingerprint: str) -> str:
-    if full:
-        return "--full"
-    if live is None:
-        return "no live generation"
-    if old is None:
-        return "the live generation has no source inventory"
-    if old.fingerprint != fingerprint:
-        return "the reader, cleaner or schema changed since the live generation was built"
-    return ""
 
 
 def unchanged_summary(inventory: Inventory, generation: str, found: int) -> Summary:
@@ -175,49 +165,38 @@ def unchanged_summary(inventory: Inventory, generation: str, found: int) -> Summ
 
 
 class Build:
-    """One rebuild that writes a new generation; ``run`` returns its Summary once it is live."""
+    """Carries out one Job in a new generation; ``run`` returns its Summary once it is live."""
 
-    specs: list = []  # the sources as given (sourcefile.Source), recorded in the build info
-    overrides: Overrides | None = None  # per-source metadata from the sources file
-
-    def __init__(self, index_dir, roots, todo: Plan, base: Inventory | None, live: Path | None,
-                 fingerprint, jobs, lock_fd, progress, started):
-        self.index_dir, self.roots, self.todo, self.base, self.live = index_dir, roots, todo, base, live
-        self.fingerprint, self.jobs, self.lock_fd, self.progress = fingerprint, jobs, lock_fd, progress
-        self.summary = Summary()
-        self.started = started
-        self.records: dict[str, SourceRecord] = {r.path: r for r in todo.unchanged}
-        self.pending: dict[int, tuple[str, str, str]] = {}  # seq → (source key, where, raw hash)
+    def __init__(self, job: Job, progress: Progress, started: float):
+        self.job, self.progress, self.started = job, progress, started
+        self.summary = Summary(mode="incremental" if job.base else "full", why=job.why, sources=job.found)
+        self.records: dict[str, SourceRecord] = {r.path: r for r in job.todo.unchanged}
+        self.pending: dict[int, Pending] = {}  # seq → where the article handed over came from
         self.kept: list[tuple[Item, str]] = []  # unchanged articles of re-read sources, with their source
-        self.outcomes = []
-        self.raws: dict[int, object] = {}  # seq → RawArticle, until its outcome arrives
-        self.held: dict[int, object] = {}  # seq → RawArticle a worker held back (Outcome.held)
-        self.readd: list[tuple[object, str]] = []  # held articles to index after all: (raw, raw hash)
+        self.outcomes: list[Outcome] = []
 
-    def run(self) -> Summary:
-        generation = generations.new_generation(self.index_dir)
+    def run(self, jobs: int, lock_fd) -> Summary:
+        generation = generations.new_generation(self.job.index_dir)
         try:
-            return self._run(generation)
+            return self._run(generation, jobs, lock_fd)
         except BaseException:
             generations.discard(generation)
             raise
 
-    def _run(self, generation: Path) -> Summary:
-        s = self.summary
-        if self.live is not None:
-            generations.copy_generation(self.live, generation)
+    def _run(self, generation: Path, jobs: int, lock_fd) -> Summary:
+        job, s = self.job, self.summary
+        if job.live is not None:
+            generations.copy_generation(job.live, generation)
             ix = whoosh_index.open_dir(str(generation))
         else:
             ix = whoosh_index.create_in(str(generation), build_schema())
-        self.progress.phase(f"reading {len(self.todo.to_read)} changed sources "
-                            f"({len(self.todo.unchanged)} unchanged, {len(self.todo.vanished)} gone)")
-        pipe = InProcess(generation) if self.jobs <= 1 else Workers(generation, self.jobs, self.lock_fd)
+        self.progress.phase(f"reading {len(job.todo.to_read)} changed sources "
+                            f"({len(job.todo.unchanged)} unchanged, {len(job.todo.vanished)} gone)")
+        pipe = workers.start(generation, jobs, lock_fd)
         try:
-            self.progress.start(sum(t.articles for t in self.todo.to_read))
+            self.progress.start(sum(t.articles for t in job.todo.to_read))
             self._feed(pipe)
-            rest, segments = (pipe.finish(self._progressed) if isinstance(pipe, Workers)
-                              else pipe.finish())
-            self._progressed(rest)
+            segments = pipe.finish(self._progressed)
         except WorkerFailed as exc:
             pipe.abort()
             raise BuildFailed(f"{exc} — the live index is unchanged") from None
@@ -229,55 +208,56 @@ class Build:
             raise
         finally:
             self.progress.close()
-        losers, to_delete = self._decide()
+        decision = decide(job.todo.unchanged, self.kept, self.outcomes, self.pending, job.base)
+        self._record(decision)
         if s.documents == 0:
             raise BuildFailed("no article could be indexed from the sources — the live index is "
                               "unchanged; the skipped sources are listed above", s)
         self.progress.phase(f"committing {s.documents} documents")
         try:
-            words = self._vocabulary(ix, segments, losers, to_delete)
-            self._commit(ix, segments, losers, to_delete)
+            words = self._vocabulary(ix, segments, decision)
+            try:
+                commit(ix, segments, decision)
+            except CountMismatch as exc:
+                raise BuildFailed(f"internal error: {exc} — the live index is unchanged") from None
             vocabulary.save(generation, words)
             self._stories(ix, generation)
-            Inventory(self.fingerprint, [os.path.abspath(r) for r in self.roots], self.records,
-                      self.todo.manifests).save(generation)
+            Inventory(job.fingerprint, [os.path.abspath(r) for r in job.roots], self.records,
+                      job.todo.manifests).save(generation)
             self.progress.phase(f"switching CURRENT to {generation.name}")
             s.generation, s.made_live = generation.name, True
             s.seconds = time.monotonic() - self.started
-            generations.make_live(self.index_dir, generation, {
+            generations.make_live(job.index_dir, generation, {
                 "generation": generation.name,
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                 "documents": s.documents,
-                "sources": [os.path.abspath(r) for r in self.roots],
-                "specs": [spec.to_json() for spec in self.specs],
+                "sources": [os.path.abspath(r) for r in job.roots],
+                "specs": [spec.to_json() for spec in job.specs],
                 "summary": s.to_json(),
             })
         except OSError as exc:
-            if generations.read_pointer(self.index_dir) == generation.name:
+            if generations.read_pointer(job.index_dir) == generation.name:
                 raise  # it is live: only pruning the old ones failed
             raise unwritable(generation, exc) from None
         return s
 
     def _progressed(self, outcomes) -> None:
         self.outcomes.extend(outcomes)
-        for o in outcomes:
-            raw = self.raws.pop(o.seq, None)
-            if o.held:
-                self.held[o.seq] = raw
         if outcomes:
             self.progress.advance(len(outcomes))
 
-    def _feed(self, pipe) -> None:
-        """Read the changed sources; hand changed articles to the workers, keep the unchanged ones."""
+    def _feed(self, pipe: workers.Pipeline) -> None:
+        """Read the changed sources; hand changed articles to the pipeline, keep the unchanged ones."""
+        job = self.job
         batch, seq = [], 0
-        for todo in self.todo.to_read:
-            old = self.base.sources.get(todo.key) if self.base else None
+        for todo in job.todo.to_read:
+            old = job.base.sources.get(todo.key) if job.base else None
             old_items = {i.id: i for i in old.items if not i.folded_into} if old else {}
             record = self.records[todo.key] = SourceRecord(
                 todo.key, todo.size, todo.mtime_ns, todo.hash, todo.manifest)
             self.summary.sources_read += 1
             kept = 0
-            extra = self.overrides.of(todo.path) if self.overrides else {}
+            extra = job.overrides.of(todo.path)
             for raw in read_source(todo.root, todo.path):
                 if isinstance(raw, ReadError):
                     record.skipped.append((raw.where, raw.reason))
@@ -286,15 +266,13 @@ class Build:
                 if extra:
                     raw = replace(raw, meta={**raw.meta, **extra})
                 raw_hash = item_hash(raw)
-                previous = old_items.get(raw.id)
-                if previous is not None and previous.hash == raw_hash:
-                    del old_items[raw.id]
+                previous = unchanged_item(old_items, raw.id, raw_hash)
+                if previous is not None:
                     record.items.append(previous)
                     self.kept.append((previous, todo.key))
                     kept += 1
                     continue
-                self.pending[seq] = (todo.key, raw.source, raw_hash)
-                self.raws[seq] = raw
+                self.pending[seq] = Pending(todo.key, raw.source, raw_hash)
                 batch.append((seq, raw, raw_hash))
                 seq += 1
                 if len(batch) >= BATCH:
@@ -305,91 +283,51 @@ class Build:
                 self.progress.advance(kept)
         if batch:
             pipe.submit(batch)
-        self.summary.sources_vanished = len(self.todo.vanished)
+        self.summary.sources_vanished = len(job.todo.vanished)
 
-    def _decide(self):
-        """Fold duplicates and refuse repeated ids; count everything. Returns (losers, ids to delete).
-
-        Articles already in the live generation win over new ones; among new
-        ones the first in source order wins.
-        """
+    def _record(self, decision: Decision) -> None:
+        """Write the decision into the sources' records and the summary."""
+        for key, items in decision.items.items():
+            self.records[key].items.extend(items)
+        for key, skipped in decision.skipped.items():
+            self.records[key].skipped.extend(skipped)
         s = self.summary
-        taken_ids: dict[str, str] = {}  # id → the source it is indexed from
-        taken_keys: dict[str, str] = {}  # text key → id
-        for record in self.todo.unchanged:
-            for item in record.items:
-                if not item.folded_into:
-                    taken_ids[item.id], taken_keys[item.key] = record.path, item.id
-                    s.per_outlet[item.outlet]["unchanged"] += 1
-        for item, source in self.kept:
-            taken_ids[item.id], taken_keys[item.key] = source, item.id
-            s.per_outlet[item.outlet]["unchanged"] += 1
-        old_ids = {i.id: i for i in self.base.indexed()} if self.base else {}
-        to_delete = set(old_ids) - set(taken_ids)
-        losers = defaultdict(list)
-        for o in sorted(self.outcomes, key=lambda o: o.seq):
-            key, where, raw_hash = self.pending[o.seq]
-            record = self.records[key]
-            if o.error:
-                record.skipped.append((where, o.error))
-                continue
-            s.cleaned += 1
-            s.removed_by_reason.update(o.removed)
-            if o.id in taken_ids:
-                if not o.held:
-                    losers[o.worker].append(o.docnum)
-                record.skipped.append((where, f"duplicate id {o.id!r}: already indexed from {taken_ids[o.id]}"))
-                continue
-            if o.key in taken_keys:
-                if not o.held:
-                    losers[o.worker].append(o.docnum)
-                record.items.append(Item(o.id, raw_hash, o.key, o.outlet, o.section, taken_keys[o.key]))
-                s.folded.append((o.id, taken_keys[o.key]))
-                s.per_outlet[o.outlet]["folded"] += 1
-                continue
-            if o.held:
-                self.readd.append((self.held[o.seq], raw_hash))
-            taken_ids[o.id], taken_keys[o.key] = where, o.id
-            record.items.append(Item(o.id, raw_hash, o.key, o.outlet, o.section))
-            s.per_outlet[o.outlet]["updated" if o.id in old_ids else "indexed"] += 1
-        for gone in set(old_ids) - set(taken_ids):
-            s.per_outlet[old_ids[gone].outlet]["removed"] += 1
-        for counts in s.per_outlet.values():
-            counts["documents"] = counts["unchanged"] + counts["indexed"] + counts["updated"]
-        s.documents = len(taken_ids)
+        s.per_outlet = defaultdict(Counter, decision.per_outlet)
+        s.removed_by_reason.update(decision.removed_by_reason)
+        s.folded.extend(decision.folded)
+        s.cleaned, s.documents = decision.cleaned, decision.documents
         s.skipped = [sk for r in self.records.values() for sk in r.skipped]
-        return losers, to_delete
 
-    def _vocabulary(self, ix, built: dict, losers: dict, to_delete: set) -> Counter:
+    def _vocabulary(self, ix, built: dict, decision: Decision) -> Counter:
         """The did-you-mean word counts of the new generation's documents (vocabulary.py).
 
         The live generation's counts, minus the documents deleted from it, plus
         the workers' counts, minus the new documents dropped (folded or a repeated
-        id), plus those the parent indexes itself. Deleted and dropped documents'
-        words are re-derived from their stored text. Call before ``_commit``
+        id), plus the held articles the commit adds. Deleted and dropped documents'
+        words are re-derived from their stored text. Call before ``commit``
         (which deletes them).
         """
         words: Counter = Counter()
-        if self.live is not None:
-            old = vocabulary.load(self.live)
+        if self.job.live is not None:
+            old = vocabulary.load(self.job.live)
             with ix.reader() as reader:
                 words.update(old if old is not None else vocabulary.count_reader(reader))
-                for ident in to_delete:
+                for ident in decision.delete:
                     docnum = next(iter(reader.postings(f.ID, ident.encode("utf-8")).all_ids()), None) \
                         if (f.ID, ident.encode("utf-8")) in reader else None
                     if docnum is not None:
                         words.subtract(vocabulary.words_of_stored(reader.stored_fields(docnum)))
         for worker, made in built.items():
             words.update(made.words)
-            if made.segment is not None and losers.get(worker):
+            if made.segment is not None and decision.losers.get(worker):
                 reader = SegmentReader(ix.storage, ix.schema, made.segment)
                 try:
-                    for docnum in losers[worker]:
+                    for docnum in decision.losers[worker]:
                         words.subtract(vocabulary.words_of_stored(reader.stored_fields(docnum)))
                 finally:
                     reader.close()
-        for raw, _ in self.readd:
-            words.update(vocabulary.words_of(clean(raw)))
+        for article, _ in decision.readd:
+            words.update(vocabulary.words_of(article))
         return +words  # drops words no document holds any more
 
     def _stories(self, ix, generation: Path) -> None:
@@ -397,42 +335,4 @@ class Build:
         self.progress.phase("grouping stories")
         changed = {o.id for o in self.outcomes if not o.error}
         with ix.reader() as reader:
-            stories.save(generation, stories.group(reader, self.live, changed))
-
-    def _commit(self, ix, segments: dict, losers: dict, to_delete: set) -> None:
-        """Delete stale documents, add the workers' segments, write the table of contents.
-
-        The steps of ``MpWriter._commit(multisegment=True)``, plus deletions in
-        the new segments (folded duplicates, repeated ids) by document number.
-        """
-        writer = ix.writer()
-        try:
-            for ident in to_delete:
-                writer.delete_by_term(f.ID, ident)
-            for raw, raw_hash in self.readd:
-                writer.add_document(**to_document(clean(raw), raw_hash))
-            final = writer._merge_segments(None, None, None)
-            for worker, made in sorted(segments.items()):
-                segment = made.segment
-                if segment is None:
-                    continue
-                for docnum in losers.get(worker, ()):
-                    segment.delete_document(docnum)
-                final.append(segment)
-            if writer._added:
-                final.append(writer._finalize_segment())
-            else:
-                writer._close_segment()
-        except BaseException:
-            try:
-                writer.cancel()
-            except OSError:
-                pass  # the generation is discarded anyway
-            raise
-        live_docs = sum(seg.doc_count() for seg in final)
-        if live_docs != self.summary.documents:
-            writer.cancel()
-            raise BuildFailed(f"internal error: the new generation would hold {live_docs} documents "
-                              f"but {self.summary.documents} were decided — the live index is unchanged")
-        writer._commit_toc(final)
-        writer._finish()
+            stories.save(generation, stories.group(reader, self.job.live, changed))

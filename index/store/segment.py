@@ -15,8 +15,10 @@ weights, values, block statistics, field lengths, stored fields and columns
 Fields whose analyzer has a fast indexing path (``analysis.NewsAnalyzer.postings``)
 skip Whoosh's token stream; every other field is indexed by Whoosh's own code.
 
-It relies on Whoosh 2.7.4's private writer steps (the postings writer's block
-buffer), which is one reason Whoosh is pinned.
+Whoosh 2.7.4 internals, like blocks.py (the posting blocks, byte for byte),
+commit.py (committing the segments) and search/fast/: it subclasses
+``SegmentWriter`` and fills its private term index and postings file
+directly. A Whoosh upgrade must re-check these files first; Whoosh is pinned.
 """
 from __future__ import annotations
 
@@ -26,23 +28,17 @@ from collections import Counter, defaultdict
 from datetime import datetime
 from functools import partial
 from itertools import repeat
-from operator import mul, sub
-from pickle import dumps
-from zlib import compress
+from operator import mul
 
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC as _BLOCK_MAGIC
-from whoosh.codec.whoosh3 import W3TermInfo, byte_to_length, length_to_byte
+from whoosh.codec.whoosh3 import byte_to_length, length_to_byte
 from whoosh.fields import FieldType
 from whoosh.formats import Characters, Existence, Positions
-from whoosh.system import emptybytes, pack_int, pack_long, pack_uint, pack_ushort
+from whoosh.system import emptybytes, pack_ushort
 from whoosh.writing import SegmentWriter
 
+from .blocks import COMPRESS_FROM, BlockWriter, encode_characters
 
-#: Posting lists of fewer postings than this are written uncompressed. Whoosh 2.7.4 means to skip
-#: compressing tiny blocks but never does (it resets the flag), so every one-posting list — half
-#: of all terms are in a single document — paid for a zlib call to save a few bytes. (Readers
-#: decompress a block only when its header says it is compressed.)
-COMPRESS_FROM = 4
+
 #: Texts of at most this many characters, in fields whose words are not counted, have their encoded
 #: postings remembered (outlets, sections, bylines repeat); up to SHORT_TEXTS_KEPT of them.
 SHORT_TEXT = 200
@@ -50,39 +46,7 @@ SHORT_TEXTS_KEPT = 20_000
 #: Values whose terms or column value are remembered (FastSegmentWriter._remembered), at most.
 DERIVED_KEPT = 20_000
 
-_TERMINFO = W3TermInfo._struct.pack
 _KEY_VALUE_LENGTHS = struct.Struct("!ii").pack  # filetables.HashWriter's row header
-
-
-def encode_characters(poslist) -> bytes:
-    """Whoosh's ``Characters.encode``, byte for byte.
-
-    A word that occurs once (most words of an article) has its pickle assembled from
-    parts: the pickle of ``[(position, start, length)]`` at protocol 2 is a fixed head
-    and tail around its three numbers, each of them below 65,536 in any article.
-    """
-    if len(poslist) == 1:
-        pos, start, end = poslist[0]
-        end -= start
-        if pos < _SMALL and start < _SMALL and end < _SMALL:
-            ints = _PICKLED_INTS
-            return b"".join((_ONE_HEAD, ints[pos], ints[start], ints[end], _ONE_TAIL))
-        return _ONE + dumps([(pos, start, end)], 2)
-    deltas = []
-    posbase = charbase = 0
-    for pos, start, end in poslist:
-        deltas.append((pos - posbase, start - charbase, end - start))
-        posbase, charbase = pos, end
-    return pack_uint(len(deltas)) + dumps(deltas, 2)
-
-
-_ONE = pack_uint(1)
-# Pickle protocol 2: PROTO 2, EMPTY_LIST, BINPUT 0 … TUPLE3, BINPUT 1, APPEND, STOP; a number below
-# 256 is BININT1 and one byte, below 65,536 BININT2 and two bytes (little-endian).
-_ONE_HEAD, _ONE_TAIL = _ONE + b"\x80\x02]q\x00", b"\x87q\x01a."
-_SMALL = 65536
-_PICKLED_INTS = [b"K" + bytes((n,)) for n in range(256)] + [b"M" + n.to_bytes(2, "little")
-                                                             for n in range(256, _SMALL)]
 
 
 def _positions_encoder(fmt):
@@ -147,7 +111,6 @@ class FastSegmentWriter(SegmentWriter):
         if self.codec._inlinelimit > 1:  # _write_term never inlines postings into the term index
             raise ValueError(f"inlinelimit {self.codec._inlinelimit}: only codecs that never inline "
                              "postings (inlinelimit <= 1, Whoosh's default) are supported")
-        self._postpos = 0  # where the next term's postings start in the postings file
         self._terms: dict[str, dict[str | bytes, _Term]] = {}  # field → term (str for text fields)
         self._short_texts: dict[tuple[str, str], tuple] = {}  # (field, short text) → (postings, length)
         self._derived: dict[tuple, object] = {}  # see _remembered
@@ -338,8 +301,9 @@ class FastSegmentWriter(SegmentWriter):
         """
         self.perdocwriter.close()
         fieldwriter = self.fieldwriter
-        postfile, tindex = fieldwriter._postfile, fieldwriter._tindex
-        self._postpos = postfile.tell()
+        tindex = fieldwriter._tindex
+        blocks = BlockWriter(fieldwriter._postfile, self.compression, self.compress_from, self.blocklimit,
+                             self.docbase)
         keys = tindex.index
         index_pos = tindex.dbfile.tell()
         hashfn, buckets, write_index = tindex.hashfn, tindex.buckets, tindex.dbfile.write
@@ -359,15 +323,13 @@ class FastSegmentWriter(SegmentWriter):
                 if term.__class__ is _TextTerm:
                     postings = term.postings
                     if len(postings) == 3 and (fixedsize is None or fixedsize < 0):  # one posting
-                        info = self._write_one(postfile, postings[0], postings[1] * boost, bytes(term.values),
-                                               lengths, self.compression if self.compress_from <= 1 else 0)
+                        info = blocks.write_one(postings[0], postings[1] * boost, bytes(term.values), lengths,
+                                                self.compression if self.compress_from <= 1 else 0)
                     else:
-                        info = self._write_term(postfile, postings[0::3],
-                                                array("d", map(mul, postings[1::3], repeat(boost))),
-                                                term.values, postings[2::3], lengths, fixedsize)
+                        info = blocks.write_term(postings[0::3], array("d", map(mul, postings[1::3], repeat(boost))),
+                                                 term.values, postings[2::3], lengths, fixedsize)
                 else:
-                    info = self._write_term(postfile, term.docs, term.weights, term.values, term.ends,
-                                            lengths, fixedsize)
+                    info = blocks.write_term(term.docs, term.weights, term.values, term.ends, lengths, fixedsize)
                 # OrderedHashWriter.add: the key's offset, then lengths, key and value.
                 key = prefix + tbytes
                 keys.append(index_pos)
@@ -381,91 +343,16 @@ class FastSegmentWriter(SegmentWriter):
         tindex.lastkey = key
         fieldwriter.close()
 
-    def _write_term(self, postfile, docs, weights, values, ends, lengths, fixedsize) -> bytes:
-        """Write one term's posting blocks; returns its W3TermInfo bytes.
+    def finish_segment(self):
+        """The finished segment, to commit with others (commit.py); None when no document was added."""
+        if not self._added:
+            self._close_segment()
+            return None
+        return self._finalize_segment()
 
-        ``W3PostingsWriter._write_block`` per block (ids delta-coded, weights
-        minified, values as a tuple, pickled, compressed, behind a pickled block
-        header), and ``W3TermInfo.add_block`` / ``to_bytes`` for the statistics.
-        """
-        limit = self.blocklimit
-        count = len(docs)
-        comp = self.compression if count >= self.compress_from else 0
-        values = bytes(values) if ends else None
-        base = self.docbase
-        if count == 1 and ends and (fixedsize is None or fixedsize < 0):
-            return self._write_one(postfile, docs[0], weights[0], values, lengths, comp)
-        chunks = [_BLOCK_MAGIC]
-        total_weight = 0
-        minlength, maxlength, maxweight = None, 0, 0
-        for start in range(0, count, limit):
-            stop = start + limit
-            ids = docs[start:stop]
-            given = weights[start:stop]
-            ws = array("f", given)  # the block's weights, as W3PostingsWriter holds them
-            n = len(ids)
-            first = ws[0]
-            if ws.count(first) == n:
-                mini_weights = None if first == 1.0 else first
-            else:
-                mini_weights = tuple(ws)
-            if fixedsize == 0:
-                mini_values = None
-            elif not ends:
-                mini_values = () if fixedsize is None or fixedsize < 0 else emptybytes
-            else:
-                begin = ends[start - 1] if start else 0
-                block_ends = ends[start:stop]
-                if fixedsize is None or fixedsize < 0:  # a tuple of each posting's value
-                    mini_values = tuple(map(values.__getitem__,
-                                            map(slice, (begin, *block_ends[:-1]), block_ends)))
-                else:  # fixed-size values end to end
-                    mini_values = values[begin:block_ends[-1]]
-            data = dumps((tuple(map(sub, ids, (0, *ids[:-1]))) if n > 1 else (ids[0],),
-                          mini_weights, mini_values), 2)
-            if comp:
-                data = compress(data, comp)
-            top = max(given)
-            block_maxweight = top if top > 0 else 0  # add_posting's running maximum (of weights as given)
-            if lengths is not None:
-                block = [lengths[d - base] for d in ids] if base else list(map(lengths.__getitem__, ids))
-                block_min, block_max = min(block), max(block)
-            else:
-                block_min, block_max = None, 0
-            info = dumps((n, ids[-1], block_maxweight, comp, length_to_byte(block_min),
-                          length_to_byte(block_max)), 2)
-            size = len(info) + len(data)
-            chunks.append(pack_int(-size if stop >= count else size))
-            chunks.append(info)
-            chunks.append(data)
-            total_weight += sum(ws)
-            minlength = block_min if minlength is None else min(minlength, block_min)
-            maxlength = max(maxlength, block_max)
-            maxweight = max(maxweight, block_maxweight)
-        data = b"".join(chunks)
-        postfile.write(data)
-        offset = self._postpos
-        self._postpos += len(data)
-        return _TERMINFO(False, total_weight, count, 0 if minlength is None else length_to_byte(minlength),
-                         length_to_byte(maxlength), maxweight, docs[0], docs[-1]) \
-            + pack_long(offset) + pack_int(len(data))
-
-    def _write_one(self, postfile, doc: int, weight: float, value: bytes, lengths, comp: int) -> bytes:
-        """``_write_term`` for a term with one posting (half of all terms): the same bytes, in
-        fewer steps."""
-        held = array("f", (weight,))[0]  # the weight as a block holds it (a 32-bit float)
-        data = dumps(((doc,), None if held == 1.0 else held, (value,)), 2)
-        if comp:
-            data = compress(data, comp)
-        top = weight if weight > 0 else 0
-        length = lengths[doc - self.docbase] if lengths is not None else None
-        info = dumps((1, doc, top, comp, length_to_byte(length), length_to_byte(length or 0)), 2)
-        data = b"".join((_BLOCK_MAGIC, pack_int(-(len(info) + len(data))), info, data))
-        postfile.write(data)
-        offset = self._postpos
-        self._postpos += len(data)
-        return _TERMINFO(False, held, 1, length_to_byte(length), length_to_byte(length or 0), top, doc, doc) \
-            + pack_long(offset) + pack_int(len(data))
+    def abandon(self) -> None:
+        """Close the segment's files without a segment (the generation is deleted next)."""
+        self._close_segment()
 
     def _close_segment(self):
         self._terms = {}

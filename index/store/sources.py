@@ -39,8 +39,8 @@ FORMAT = 1
 #: is part of the fingerprint.
 ORCHESTRATION = frozenset({
     "__init__.py", "__main__.py", "cli.py", "progress.py", "report.py", "status.py",
-    "store/__init__.py", "store/build.py", "store/files.py", "store/generations.py",
-    "store/sources.py", "store/workers.py",
+    "store/__init__.py", "store/build.py", "store/commit.py", "store/decide.py", "store/files.py",
+    "store/generations.py", "store/sources.py", "store/workers.py",
     # Fetching only decides what the archives hold; their content is compared itself.
     "extract/fetch.py", "extract/ingest.py", "extract/sourcefile.py",
 })

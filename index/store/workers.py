@@ -6,10 +6,13 @@ worker process runs the whole per-article pipeline (clean → document → add t
 its own segment), so both cores share cleaning and analysis, and only raw
 articles in and small per-article records out cross process boundaries.
 
-The parent commits every worker's segment into the generation at once, the
-way ``MpWriter(multisegment=True)`` does: it uses the same private
-``SegmentWriter`` steps (``_lk=False`` sub-writers, ``_finalize_segment``),
-which is why Whoosh is pinned to 2.7.4.
+The parent commits every worker's segment into the generation at once
+(commit.py), the way ``MpWriter(multisegment=True)`` does.
+
+Both ways of running — ``InProcess`` (``--jobs 1``) and ``Workers`` (one
+process per job) — speak one protocol, ``Pipeline``: ``submit`` batches,
+``collect`` the outcomes ready so far, ``finish`` for the segments, ``abort``
+on failure. The build does not know which one it drives.
 
 Workers die with the parent (``PR_SET_PDEATHSIG``, and a parent-pid check
 as a fallback), and close their copy of the rebuild lock, so a killed rebuild
@@ -26,12 +29,14 @@ import traceback
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Protocol
 
 from whoosh import index as whoosh_index
 
 from ..extract.clean import clean
 from .segment import FastSegmentWriter
 from . import vocabulary
+from .decide import Outcome
 from .document import to_document
 from .sources import text_key
 from ..extract.triage import not_an_article
@@ -50,26 +55,6 @@ WORKER_CHECK_S = 0.5
 
 class WorkerFailed(Exception):
     """A worker process died or could not write its segment; the build cannot be completed."""
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What became of one raw article in a worker."""
-
-    seq: int
-    id: str
-    key: str = ""
-    outlet: str = ""
-    section: str = ""
-    removed: tuple[str, ...] = ()  # the reasons of the boilerplate the cleaner removed
-    worker: int = 0
-    docnum: int = -1  # in the worker's segment; -1 when not indexed
-    error: str = ""  # why it could not be cleaned
-    #: Not added: an earlier article of this worker has the same text key, so this one is
-    #: almost surely folded into it. Adding it only to delete it would leave deletions in the
-    #: generation, and Whoosh then filters every posting list at search time. In the rare case
-    #: it must be indexed after all (the earlier one lost on a repeated id), the parent adds it.
-    held: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +94,7 @@ class SegmentBuilder:
                 continue
             if key in self.keys:
                 out.append(Outcome(seq, article.id, key, article.outlet, article.section,
-                                   tuple(r.reason for r in article.removed), self.worker, held=True))
+                                   tuple(r.reason for r in article.removed), self.worker, held=article))
                 continue
             self.keys.add(key)
             self.writer.add_document(**document)
@@ -120,13 +105,10 @@ class SegmentBuilder:
 
     def finish(self) -> "Built":
         """The finished segment (None when nothing was added) and the words of its documents."""
-        if not self.count:
-            self.writer._close_segment()
-            return Built(None, self.writer.words)
-        return Built(self.writer._finalize_segment(), self.writer.words)
+        return Built(self.writer.finish_segment(), self.writer.words)
 
     def cancel(self) -> None:
-        self.writer._close_segment()
+        self.writer.abandon()
 
 
 def die_with_parent() -> None:
@@ -163,8 +145,33 @@ def _worker_main(worker, generation, tasks, results, close_fd, parent_pid):
         results.put(("failed", worker, f"{type(exc).__name__}: {exc}"))
 
 
+#: What a pipeline calls back with the outcomes that arrive while it finishes.
+OnOutcomes = Callable[[list[Outcome]], None]
+
+
+class Pipeline(Protocol):
+    """How the build drives the cleaning and indexing of raw articles, in this process or in workers."""
+
+    def submit(self, batch) -> None:
+        """Hand over (seq, RawArticle, raw hash) triples; may wait while the workers are busy."""
+
+    def collect(self) -> list[Outcome]:
+        """The outcomes ready since the last call, without waiting."""
+
+    def finish(self, on_outcomes: OnOutcomes) -> dict[int, Built]:
+        """Wait for every outcome (each handed to ``on_outcomes``); the segments by worker."""
+
+    def abort(self) -> None:
+        """Stop, best effort: the generation is deleted next."""
+
+
+def start(generation: Path, jobs: int, close_fd: int | None = None) -> Pipeline:
+    """The pipeline for ``jobs`` workers: this process for one, worker processes for more."""
+    return InProcess(generation) if jobs <= 1 else Workers(generation, jobs, close_fd)
+
+
 class InProcess:
-    """The same protocol as Workers, in this process (``--jobs 1``, and for profiling)."""
+    """The Pipeline in this process (``--jobs 1``, and for profiling)."""
 
     def __init__(self, generation: Path):
         self.builder = SegmentBuilder(generation)
@@ -177,12 +184,11 @@ class InProcess:
         ready, self.ready = self.ready, []
         return ready
 
-    def finish(self):
-        """(outcomes not yet collected, {worker: Built})."""
-        return self.collect(), {0: self.builder.finish()}
+    def finish(self, on_outcomes: OnOutcomes) -> dict[int, Built]:
+        on_outcomes(self.collect())
+        return {0: self.builder.finish()}
 
     def abort(self) -> None:
-        """Best effort: the generation is deleted next, so a failure to close is of no consequence."""
         try:
             self.builder.cancel()
         except OSError:
@@ -190,7 +196,7 @@ class InProcess:
 
 
 class Workers:
-    """``jobs`` worker processes fed batches of raw articles through a bounded queue."""
+    """The Pipeline as ``jobs`` worker processes fed batches of raw articles through a bounded queue."""
 
     def __init__(self, generation: Path, jobs: int, close_fd: int | None = None):
         ctx = multiprocessing.get_context("fork")
@@ -219,18 +225,16 @@ class Workers:
         ready, self.ready = self.ready, []
         return ready
 
-    def finish(self, on_progress=None):
-        """Tell the workers to finish; returns (outcomes not yet collected, {worker: Built})."""
+    def finish(self, on_outcomes: OnOutcomes) -> dict[int, Built]:
         for _ in self.procs:
             self.tasks.put(None)
         while len(self.segments) < len(self.procs):
             self._receive(block=True)
-            if on_progress:
-                on_progress(self.collect())
+            on_outcomes(self.collect())
         for proc in self.procs:
             proc.join()
-        ready, self.ready = self.ready, []
-        return ready, self.segments
+        on_outcomes(self.collect())
+        return self.segments
 
     def abort(self) -> None:
         for proc in self.procs:

@@ -22,8 +22,9 @@ not know: prefixes, ranges, minmatch, scaled ORs, weightings with a final()
 step, codecs other than whoosh3. tests/test_scoring.py, test_matching.py and
 test_phrase_truth.py hold them to Whoosh and to the article text.
 
-The index side's counterpart is index/store/segment.py (a segment writer that
-fills whoosh3's files directly) and the commit of workers' segments in
-index/store/build.py. Upgrading Whoosh means re-running those tests and
-reading these files against the new version first.
+The index side's counterparts are index/store/segment.py and blocks.py (a
+segment writer that fills whoosh3's files directly) and index/store/commit.py
+(adding the workers' segments to an index). Upgrading Whoosh means re-running
+those tests and reading these files against the new version first; the
+README's "Architecture" section says the same.
 """
