@@ -7,8 +7,8 @@ both backends index the same terms at the same positions by construction:
   terms (folded, stemmed, stop words dropped at their positions) with positions, one wdf each;
 * the title, body and captions also have a common-word prefix (COMMON_PREFIXES) holding what
   Whoosh's companion fields hold (index/common_grams.py): stop words unstemmed, and the word pairs
-  they form, at their real positions — with wdf 0, so they change neither document lengths nor
-  plain-word ranking, exactly as the companion fields leave the text fields alone;
+  they form, at their real positions, so a phrase with "of" is scored by its pairs as in Whoosh
+  (Xapian counts them in a document's length, which Whoosh keeps per field: README, "Scaling out");
 * exact values are boolean terms (BOOLEAN_PREFIXES: ``XO:BBC News``) for filters, and value slots
   (SLOTS) for facets, sorting and collapsing;
 * did-you-mean's words are boolean ``W`` terms: a word's term frequency is the number of documents
@@ -40,8 +40,11 @@ UNDATED_TERM = "XU"  # every article without a publication date (parse.undated()
 COPY_PREFIX = "XG:"  # + the id of the copy group's first article (near-duplicates, search/collapse.py)
 WORD_PREFIX = "W"  # + a did-you-mean word
 
-#: Value slots: facets (outlet, section, month, day), sorting (day, id) and collapsing (copy group).
-SLOTS = {f.ID: 0, f.OUTLET: 1, f.SECTION: 2, f.MONTH: 3, f.DAY: 4, "copy": 5}
+#: Value slots: facets (outlet, section, month, day), sorting (id; newest and oldest first: one key
+#: each, as remote databases sort by one slot, not by a KeyMaker) and collapsing (copy group).
+SLOTS = {f.ID: 0, f.OUTLET: 1, f.SECTION: 2, f.MONTH: 3, f.DAY: 4, "copy": 5, "oldest": 6, "newest": 7}
+UNDATED_KEY = "~"  # sorts after every date, so undated articles come last in both orders
+_NEWEST = str.maketrans("0123456789", "9876543210")  # a date's digits inverted: later dates sort first
 
 #: Metadata keys every shard carries: the generation it belongs to, and its place in the set.
 GENERATION_KEY, SHARD_KEY, SHARDS_KEY = "lede.generation", "lede.shard", "lede.shards"
@@ -67,13 +70,12 @@ def to_xapian(article: Article, source_hash: str, copy_of: str, xapian) -> objec
         text = fields.get(name) or ""
         if not text:
             continue
-        wdf = 0 if name in COMMON_PREFIXES else 1
         for term, postings in _FIELDS[name].analyzer.postings(text).items():
             if not term:
                 continue
             key = bounded(prefix + term)
             for pos, _start, _end in postings:
-                doc.add_posting(key, pos + 1, wdf)  # Xapian positions start at 1
+                doc.add_posting(key, pos + 1)  # Xapian positions start at 1
     for name, prefix in BOOLEAN_PREFIXES.items():
         if fields.get(name):
             doc.add_boolean_term(bounded(prefix + fields[name]))
@@ -81,6 +83,9 @@ def to_xapian(article: Article, source_hash: str, copy_of: str, xapian) -> objec
             doc.add_value(SLOTS[name], fields[name])
     if f.DAY not in fields:
         doc.add_boolean_term(UNDATED_TERM)
+    day = fields.get(f.DAY)
+    doc.add_value(SLOTS["oldest"], f"{day or UNDATED_KEY}\x00{article.id}")
+    doc.add_value(SLOTS["newest"], f"{day.translate(_NEWEST) if day else UNDATED_KEY}\x00{article.id}")
     doc.add_boolean_term(bounded(COPY_PREFIX + copy_of))
     doc.add_value(SLOTS["copy"], copy_of)
     for word in f.spell_words(fields[f.TITLE], fields[f.BODY], fields[f.CAPTIONS]):
