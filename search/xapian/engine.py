@@ -103,6 +103,9 @@ class XapianEngine:
         status = "ok" if not down else ("degraded" if self.shards.partial and len(down) < len(report)
                                         else "unavailable")
         generations = sorted({s["generation"] for s in report if s["status"] == "ok"})
+        if status == "unavailable":
+            return {"status": status, "message": ShardUnavailable({s["shard"]: s["message"] for s in down}).message,
+                    "backend": "xapian", "shards": report}
         return {"status": status, "backend": "xapian",
                 "documents": sum(s.get("documents", 0) for s in report),
                 "generation": generations[0] if len(generations) == 1 else ",".join(generations),
@@ -139,24 +142,13 @@ class XapianEngine:
     def _search(self, snapshot, request: SearchRequest, started: float) -> ShardResults:
         parsed, query, allowed = self._plan(snapshot, request)
         db = snapshot.db
-        enquire = xapian.Enquire(db)
-        enquire.set_weighting_scheme(xapian.BM25Weight(ranking.K1, 0, 1, ranking.B, MIN_NORMLEN))
         matcher = query if query is not None else xapian.Query.MatchAll
         if allowed is not None:
             matcher = xapian.Query(xapian.Query.OP_FILTER, matcher, allowed)
-        enquire.set_query(matcher)
+        total, hits_total, facet_counts = self._count(db, matcher, request)
+        enquire = self._enquire(db, matcher, request.collapse)
         self._order(enquire, request, query is not None)
-        if request.collapse:
-            enquire.set_collapse_key(layout.SLOTS["copy"])
-        spies = {name: xapian.ValueCountMatchSpy(layout.SLOTS[field])
-                 for name, field in (*facets.FACET_FIELDS.items(),
-                                     ("published", f.DAY if request.single_month else f.MONTH))}
-        for spy in spies.values():
-            enquire.add_matchspy(spy)
-        first = (request.page - 1) * request.per_page
-        mset = enquire.get_mset(first, request.per_page, db.get_doccount())
-        total = mset.get_uncollapsed_matches_estimated() if request.collapse else mset.get_matches_estimated()
-        hits_total = mset.get_matches_estimated()
+        mset = enquire.get_mset((request.page - 1) * request.per_page, request.per_page)
         ranked = parsed is not None and request.sort == "relevance"
         hits = tuple(self._hit(snapshot, parsed, matcher, item, request.collapse, ranked) for item in mset)
         suggestion = None
@@ -164,8 +156,33 @@ class XapianEngine:
             suggestion = suggest(self.words(snapshot), request.q)
         return ShardResults(
             query=request.q, total=total, page=request.page, per_page=request.per_page, took_ms=_ms(started),
-            hits=hits, facets=_facets(spies, total), suggestion=suggestion, hits_total=hits_total,
+            hits=hits, facets=facet_counts, suggestion=suggestion, hits_total=hits_total,
             pages=min(-(-hits_total // request.per_page), MAX_PAGE), partial_shards=tuple(sorted(snapshot.down)))
+
+    @staticmethod
+    def _enquire(db, matcher, collapse: bool):
+        enquire = xapian.Enquire(db)
+        enquire.set_weighting_scheme(xapian.BM25Weight(ranking.K1, 0, 1, ranking.B, MIN_NORMLEN))
+        enquire.set_query(matcher)
+        if collapse:
+            enquire.set_collapse_key(layout.SLOTS["copy"])
+        return enquire
+
+    def _count(self, db, matcher, request: SearchRequest) -> tuple[int, int, dict]:
+        """(matching articles, hits after folding copies, facet counts), every match checked.
+
+        An Enquire of its own, unsorted: match spies see every match before collapsing, but over
+        remote shards a value-sorted Enquire hands them some matches twice (Xapian 1.4.22).
+        """
+        enquire = self._enquire(db, matcher, request.collapse)
+        spies = {name: xapian.ValueCountMatchSpy(layout.SLOTS[field])
+                 for name, field in (*facets.FACET_FIELDS.items(),
+                                     ("published", f.DAY if request.single_month else f.MONTH))}
+        for spy in spies.values():
+            enquire.add_matchspy(spy)
+        mset = enquire.get_mset(0, 0, db.get_doccount())
+        total = mset.get_uncollapsed_matches_estimated() if request.collapse else mset.get_matches_estimated()
+        return total, mset.get_matches_estimated(), _facets(spies, total)
 
     def _plan(self, snapshot, request: SearchRequest):
         """(the parsed Whoosh query or None, the scored Xapian query or None, the filter or None)."""

@@ -1,0 +1,76 @@
+"""Real ``xapian-tcpsrv`` shard servers on 127.0.0.1 for the Xapian tests (tests/test_xapian*.py).
+
+Each server runs in its own session (``start_new_session``): a signal to one — the tests kill one
+on purpose — must not reach the others or pytest. Servers are stopped by their PID.
+"""
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import free_port
+
+xapian = pytest.importorskip("xapian", reason="the Xapian bindings (pip install '.[xapian]') are not installed")
+
+TCPSRV = shutil.which("xapian-tcpsrv")
+
+
+class ShardServers:
+    """One read-only ``xapian-tcpsrv`` per shard path; ``env`` is what LEDE_XAPIAN_SHARDS names them by."""
+
+    def __init__(self, paths: list[Path]):
+        if TCPSRV is None:
+            pytest.skip("xapian-tcpsrv is not installed (Debian: apt-get install xapian-tools)")
+        self.paths = list(paths)
+        self.ports = [free_port() for _ in self.paths]
+        self.procs = [self._start(path, port) for path, port in zip(self.paths, self.ports)]
+        for port in self.ports:
+            _wait(port)
+
+    @staticmethod
+    def _start(path: Path, port: int) -> subprocess.Popen:
+        return subprocess.Popen([TCPSRV, "--interface", "127.0.0.1", "--port", str(port), str(path)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+    @property
+    def addresses(self) -> list[str]:
+        return [f"127.0.0.1:{port}" for port in self.ports]
+
+    @property
+    def env(self) -> str:
+        return ",".join(self.addresses)
+
+    def kill(self, k: int) -> None:
+        """Stop shard ``k``'s server now (SIGKILL, by PID), as a crashed machine would."""
+        proc = self.procs[k]
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.send_signal(signal.SIGKILL)
+                proc.wait(timeout=10)
+
+
+def _wait(port: int, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            xapian.remote_open("127.0.0.1", port, 1000, 1000).close()
+            return
+        except xapian.Error:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"xapian-tcpsrv on port {port} did not answer within {timeout} s")
+            time.sleep(0.05)
