@@ -247,3 +247,71 @@ def test_both_backends_find_the_same_articles_on_the_shared_sample(built, server
         assert (whoosh["total"], sorted(ids(whoosh))) == (xapian["total"], sorted(ids(xapian)))
         assert whoosh["facets"] == xapian["facets"]
 
+
+
+# -- faults ----------------------------------------------------------------
+
+@pytest.fixture
+def own_servers(built):
+    """Shard servers of this test's own, which it may kill."""
+    index_dir, _ = built
+    running = ShardServers(write.shard_paths(index_dir, SHARDS))
+    yield running
+    running.stop()
+
+
+def xapian_app(built, own_servers, monkeypatch, **env):
+    index_dir, _ = built
+    for name, value in {"LEDE_BACKEND": "xapian", "LEDE_XAPIAN_SHARDS": own_servers.env, **env}.items():
+        monkeypatch.setenv(name, value)
+    return create_app({"TESTING": True, "INDEX_DIR": str(index_dir)})
+
+
+def test_a_shard_killed_mid_test_is_a_503_naming_it(built, own_servers, monkeypatch):
+    app = xapian_app(built, own_servers, monkeypatch)
+    client = app.test_client()
+    assert client.get("/api/search?q=embassy").status_code == 200
+    assert client.get("/healthz").get_json()["status"] == "ok"
+    own_servers.kill(1)
+    response = client.get("/api/search?q=election")
+    assert response.status_code == 503
+    error = response.get_json()["error"]
+    assert error["code"] == "shard_unavailable" and own_servers.addresses[1] in error["message"]
+    health = client.get("/healthz")
+    assert health.status_code == 503
+    assert [s["status"] for s in health.get_json()["shards"]] == ["ok", "down", "ok"]
+    page = client.get("/?q=budget")
+    assert page.status_code == 503 and own_servers.addresses[1] in page.get_data(as_text=True)
+    app.extensions["lede_engine"].close()
+
+
+def test_with_partial_answers_on_the_other_shards_answer_and_say_which_did_not(built, own_servers, monkeypatch):
+    app = xapian_app(built, own_servers, monkeypatch, LEDE_XAPIAN_PARTIAL="1")
+    client = app.test_client()
+    whole = search(client, q="", collapse="false")
+    assert whole["partial_shards"] == []
+    own_servers.kill(2)
+    part = search(client, q="", collapse="false", per_page=99)
+    assert part["partial_shards"] == [own_servers.addresses[2]]
+    assert 0 < part["total"] < whole["total"]
+    assert "did not answer" in client.get("/?q=embassy").get_data(as_text=True)
+    health = client.get("/healthz")
+    assert health.status_code == 200 and health.get_json()["status"] == "degraded"
+    own_servers.kill(0)
+    own_servers.kill(1)
+    assert client.get("/api/search?q=tax").status_code == 503  # nothing left to answer from
+    app.extensions["lede_engine"].close()
+
+
+def test_a_shard_that_stops_answering_times_out_as_a_503(built, own_servers, monkeypatch):
+    import signal
+
+    app = xapian_app(built, own_servers, monkeypatch, LEDE_XAPIAN_TIMEOUT_MS="300")
+    own_servers.procs[0].send_signal(signal.SIGSTOP)  # accepts connections, never answers
+    try:
+        response = app.test_client().get("/api/search?q=embassy")
+    finally:
+        own_servers.procs[0].send_signal(signal.SIGCONT)
+    assert response.status_code == 503
+    assert own_servers.addresses[0] in response.get_json()["error"]["message"]
+    app.extensions["lede_engine"].close()

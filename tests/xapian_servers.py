@@ -5,6 +5,7 @@ on purpose — must not reach the others or pytest. Servers are stopped by their
 """
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import subprocess
@@ -46,22 +47,29 @@ class ShardServers:
         return ",".join(self.addresses)
 
     def kill(self, k: int) -> None:
-        """Stop shard ``k``'s server now (SIGKILL, by PID), as a crashed machine would."""
-        proc = self.procs[k]
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-            proc.wait(timeout=10)
+        """Stop shard ``k`` now, as a crashed machine would: SIGKILL to its server's own process group
+        (its PID: the server and the child it forked for each open connection)."""
+        _signal_group(self.procs[k], signal.SIGKILL)
+        self.procs[k].wait(timeout=10)
 
     def stop(self) -> None:
+        """SIGTERM to each server's process group (its connection children too), by the server's PID."""
         for proc in self.procs:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
+            _signal_group(proc, signal.SIGTERM)
         for proc in self.procs:
             try:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                proc.send_signal(signal.SIGKILL)
+                _signal_group(proc, signal.SIGKILL)
                 proc.wait(timeout=10)
+
+
+def _signal_group(proc: subprocess.Popen, signum: int) -> None:
+    """``signum`` to the process group the server leads (gone already: nothing to do)."""
+    try:
+        os.killpg(proc.pid, signum)
+    except ProcessLookupError:
+        pass
 
 
 def _wait(port: int, timeout: float = 10) -> None:
