@@ -315,3 +315,16 @@ def test_a_shard_that_stops_answering_times_out_as_a_503(built, own_servers, mon
     assert response.status_code == 503
     assert own_servers.addresses[0] in response.get_json()["error"]["message"]
     app.extensions["lede_engine"].close()
+
+
+# -- the command -------------------------------------------------------------
+
+def test_the_rebuild_command_writes_the_shards_it_is_asked_for(corpus, tmp_path, capsys):
+    from index import cli
+
+    status = cli.main(["rebuild", "--backend", "xapian", "--shards", "2", "--index-dir", str(tmp_path),
+                       "--source", str(corpus / "desk.jsonl"), "--json"])
+    summary = json.loads(capsys.readouterr().out)
+    assert status == 0
+    assert (summary["shards"], summary["documents"], sum(summary["per_shard"])) == (2, len(SYNTHETIC), len(SYNTHETIC))
+    assert [p.is_dir() for p in write.shard_paths(tmp_path, 2)] == [True, True]
