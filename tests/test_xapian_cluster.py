@@ -1,0 +1,83 @@
+"""The shard rebuild on a real Dask cluster (a scheduler and two workers on 127.0.0.1) writes the
+same shards as a local rebuild."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SEEDS, free_port
+from index.shards import write
+from index.shards.cluster import ClusterUnavailable, cleaner
+
+xapian = pytest.importorskip("xapian", reason="the Xapian bindings are not installed")
+pytest.importorskip("distributed", reason="Dask's distributed is not installed (pip install '.[cluster]')")
+
+pytestmark = pytest.mark.xapian
+DASK = str(Path(sys.executable).parent / "dask")
+
+
+@pytest.fixture(scope="module")
+def scheduler():
+    """``tcp://127.0.0.1:port`` of a scheduler with two single-threaded workers, each in its own session."""
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    common = dict(cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    procs = [subprocess.Popen([DASK, "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                               "--no-dashboard"], **common)]
+    procs += [subprocess.Popen([DASK, "worker", address, "--host", "127.0.0.1", "--nworkers", "1",
+                                "--nthreads", "1", "--no-dashboard"], **common) for _ in range(2)]
+    try:
+        from distributed import Client
+
+        with Client(address, timeout=30, set_as_default=False) as client:
+            client.wait_for_workers(2, timeout=60)
+        yield address
+    finally:
+        for proc in procs:
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        for proc in procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
+
+
+def contents(index_dir: Path, shards: int) -> list[dict]:
+    """Each shard's documents: id → (data, terms with wdf and positions, values)."""
+    found = []
+    for path in write.shard_paths(index_dir, shards):
+        db = xapian.Database(str(path))
+        docs = {}
+        for post in db.postlist(""):
+            doc = db.get_document(post.docid)
+            data = json.loads(doc.get_data())
+            terms = [(t.term, t.wdf, list(db.positionlist(post.docid, t.term))) for t in doc.termlist()]
+            docs[data["article"]["id"]] = (data, terms, [(v.num, v.value) for v in doc.values()])
+        found.append(docs)
+        db.close()
+    return found
+
+
+def test_a_rebuild_on_dask_writes_the_same_shards_as_a_local_one(scheduler, tmp_path):
+    local = write.rebuild([SEEDS], tmp_path / "local", 3)
+    started = time.monotonic()
+    remote = write.rebuild([SEEDS], tmp_path / "dask", 3, clean_all=cleaner(scheduler))
+    assert time.monotonic() - started < 60
+    assert (remote.documents, remote.cleaned, remote.per_shard) == (local.documents, local.cleaned, local.per_shard)
+    assert contents(tmp_path / "dask", 3) == contents(tmp_path / "local", 3)
+
+
+def test_no_scheduler_is_a_clear_error():
+    with pytest.raises(ClusterUnavailable, match="no Dask scheduler answered"):
+        cleaner(f"tcp://127.0.0.1:{free_port()}")
