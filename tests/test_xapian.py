@@ -249,6 +249,37 @@ def test_both_backends_find_the_same_articles_on_the_shared_sample(built, server
 
 
 
+
+def test_exports_list_every_match_in_the_search_order(client):
+    rows = [json.loads(line) for line in
+            client.get("/api/export?format=jsonl&outlet=Desk&sort=newest").get_data(as_text=True).splitlines()]
+    assert [r["id"] for r in rows] == ["desk-4", "desk-1", "desk-2", "desk-3"]
+    ranked = [json.loads(line) for line in client.get("/api/export?format=jsonl&q=zephyrine").get_data(
+        as_text=True).splitlines()]
+    assert [r["id"] for r in ranked] == ["desk-1", "desk-2"] and ranked[0]["score"] > ranked[1]["score"]
+    copies = client.get("/api/export?format=jsonl&q=reception+area&outlet=Wire&outlet=Paper&outlet=TV")
+    assert len(copies.get_data(as_text=True).splitlines()) == 4  # exports never fold copies
+
+
+def test_attention_counts_matches_per_outlet_and_period(client):
+    data = client.get("/api/attention?q=zephyrine&interval=month").get_json()
+    assert data["series"] == [{"outlet": "Desk", "points": [
+        {"date": "2020-02", "count": 2, "total": 3, "share": round(2 / 3, 4)}]}]
+
+
+def test_pages_articles_and_feeds_render(client):
+    page = client.get("/?q=zephyrine")
+    assert page.status_code == 200 and "<mark>Zephyrine</mark>" in page.get_data(as_text=True)
+    article = client.get("/articles/desk-1?q=zephyrine").get_data(as_text=True)
+    assert article.count("<mark>Zephyrine</mark>") == 3 and article.count("<mark>zephyrine</mark>") == 1
+    text = client.get("/api/export?format=jsonl&fields=text&q=zephyrine").get_data(as_text=True).splitlines()
+    assert json.loads(text[0])["text"].startswith("Zephyrine gales closed the port.")
+    assert client.get("/api/articles/desk-1").get_json()["title"] == "Zephyrine gales close the port"
+    assert client.get("/api/articles/nowhere").status_code == 404
+    feed = client.get("/feeds/search.atom?q=zephyrine")
+    assert feed.status_code == 200 and feed.get_data(as_text=True).count("<entry>") == 2
+    assert client.get("/api/stories?q=embassy").status_code == 200
+
 # -- faults ----------------------------------------------------------------
 
 @pytest.fixture

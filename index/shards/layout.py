@@ -46,8 +46,9 @@ SLOTS = {f.ID: 0, f.OUTLET: 1, f.SECTION: 2, f.MONTH: 3, f.DAY: 4, "copy": 5, "o
 UNDATED_KEY = "~"  # sorts after every date, so undated articles come last in both orders
 _NEWEST = str.maketrans("0123456789", "9876543210")  # a date's digits inverted: later dates sort first
 
-#: Metadata keys every shard carries: the generation it belongs to, and its place in the set.
+#: Metadata keys every shard carries: the generation it belongs to, its place in the set, when built.
 GENERATION_KEY, SHARD_KEY, SHARDS_KEY = "lede.generation", "lede.shard", "lede.shards"
+BUILT_KEY = "lede.built_at"  # seconds since the epoch, when the generation was written
 
 MAX_TERM = 240  # bytes: Xapian's glass backend refuses terms over 245
 
@@ -108,6 +109,5 @@ def stored_fields(data: bytes | str) -> dict:
     stored = json.loads(data)
     article = Article.from_json(stored["article"])
     fields = to_document(article, stored.get("hash", ""))
-    fields[f.ARTICLE] = stored["article"]  # the JSON value itself, not a string of it
     fields[f.PUBLISHED] = parse_date(article.published)
     return fields

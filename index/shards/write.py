@@ -207,6 +207,7 @@ def write_shards(target: Path, articles, copies: dict[str, str], shards: int, xa
     """Write each article into its shard under ``target``; returns the documents per shard."""
     dbs = [xapian.WritableDatabase(str(target / shard_name(k)), xapian.DB_CREATE) for k in range(shards)]
     counts = [0] * shards
+    built = str(time.time())
     try:
         for article, digest in sorted(articles, key=lambda ad: ad[0].id):
             k = layout.shard_of(article.id, shards)
@@ -216,6 +217,7 @@ def write_shards(target: Path, articles, copies: dict[str, str], shards: int, xa
             db.set_metadata(layout.GENERATION_KEY, target.name)
             db.set_metadata(layout.SHARD_KEY, str(k))
             db.set_metadata(layout.SHARDS_KEY, str(shards))
+            db.set_metadata(layout.BUILT_KEY, built)
             db.commit()
     finally:
         for db in dbs:

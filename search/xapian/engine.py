@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, replace
+from types import SimpleNamespace
 
 import xapian
 
@@ -30,6 +31,7 @@ from ..suggest import SUGGEST_BELOW, suggest
 from . import marks
 from .shards import ShardSet, ShardUnavailable
 from .translate import Translator, and_all, exact, or_all
+from .view import MatchView, column
 
 CACHE_SIZE = 512  # cached responses per process
 SNIPPET_FIELDS = (f.BODY, f.CAPTIONS)
@@ -56,13 +58,24 @@ class ShardLive:
         self.generation = snapshot.generation
         self.doc_count = snapshot.db.get_doccount()
         self._engine, self._snapshot = engine, snapshot
-        self.path = engine.index_dir  # feeds date themselves by it (the shards may live elsewhere)
+        self.path = _Built(snapshot.db)  # feeds date themselves by ``path.stat().st_mtime``
 
     def filter_values(self, name: str) -> tuple[str, ...]:
         return tuple(self._engine.values(self._snapshot, facets.FACET_FIELDS[name]))
 
     def stories(self) -> StoryIndex:
         return StoryIndex({})
+
+
+class _Built:
+    """When the live shards were written, where the Whoosh backend has its generation's directory."""
+
+    def __init__(self, db):
+        self._db = db
+
+    def stat(self):
+        built = self._db.get_metadata(layout.BUILT_KEY).decode("ascii") or "0"
+        return SimpleNamespace(st_mtime=float(built))
 
 
 class _Statistics:
@@ -142,9 +155,7 @@ class XapianEngine:
     def _search(self, snapshot, request: SearchRequest, started: float) -> ShardResults:
         parsed, query, allowed = self._plan(snapshot, request)
         db = snapshot.db
-        matcher = query if query is not None else xapian.Query.MatchAll
-        if allowed is not None:
-            matcher = xapian.Query(xapian.Query.OP_FILTER, matcher, allowed)
+        matcher = _matcher(query, allowed)
         total, hits_total, facet_counts = self._count(db, matcher, request)
         enquire = self._enquire(db, matcher, request.collapse)
         self._order(enquire, request, query is not None)
@@ -277,11 +288,43 @@ class XapianEngine:
 
     # -- articles and stories ----------------------------------------------
     def article(self, article_id: str) -> dict | None:
+        stored = self._stored(article_id)
+        return json.loads(stored[f.ARTICLE]) if stored is not None else None
+
+    def _stored(self, article_id: str) -> dict | None:
+        """The stored fields of the article with this id, or None."""
         def find(snapshot):
             for post in snapshot.db.postlist(exact(f.ID, article_id)):
-                return json.loads(snapshot.db.get_document(post.docid).get_data())["article"]
+                return layout.stored_fields(snapshot.db.get_document(post.docid).get_data())
             return None
         return self._on_shards(find)
+
+    def matches(self, request: SearchRequest) -> tuple[MatchView, set, list[tuple[float, int]] | None]:
+        """As ``search.Engine.matches``: (the view the docids belong to, every matching docid, their
+        (score, docid) when ranking by relevance, else None). For exports and attention counts."""
+        def run(snapshot):
+            _, query, allowed = self._plan(snapshot, request)
+            matcher = _matcher(query, allowed)
+            docs = set(column(snapshot.db, layout.SLOTS[f.ID], matcher))
+            scored = None
+            if query is not None and request.sort == "relevance":
+                enquire = self._enquire(snapshot.db, matcher, collapse=False)
+                scored = [(item.weight, item.docid) for item in enquire.get_mset(0, max(1, len(docs)))]
+            return MatchView(snapshot, matcher), docs, scored
+        return self._on_shards(run)
+
+    def article_spans(self, article_id: str, q: str, match: str) -> tuple[dict, dict, dict] | None:
+        """(the article's JSON, its stored fields, the spans ``q`` marks in each text field) for the
+        article page (reading.py), or None when there is no such article; an unreadable q marks nothing."""
+        stored = self._stored(article_id)
+        if stored is None:
+            return None
+        try:
+            parts = marks.positive_parts(parse_query(q, SCHEMA, match)) if q.strip() else []
+        except BadQuery:
+            parts = []
+        spans = {name: marks.spans(parts, name, stored.get(name) or "") for name in (f.TITLE, f.BODY, f.CAPTIONS)}
+        return json.loads(stored[f.ARTICLE]), stored, spans
 
     def stories(self, request: SearchRequest) -> list[dict]:
         """Stories are not grouped on shards yet: none, as for a generation built before stories."""
@@ -290,6 +333,12 @@ class XapianEngine:
 
     def story(self, story_id: str) -> dict | None:
         return None
+
+
+def _matcher(query, allowed):
+    """The Xapian query of a request: its scored part (everything, when browsing) within its filters."""
+    matcher = query if query is not None else xapian.Query.MatchAll
+    return matcher if allowed is None else xapian.Query(xapian.Query.OP_FILTER, matcher, allowed)
 
 
 def _facets(spies: dict, total: int) -> dict:
