@@ -52,7 +52,8 @@ BUILT_KEY = "lede.built_at"  # seconds since the epoch, when the generation was 
 
 MAX_TERM = 240  # bytes: Xapian's glass backend refuses terms over 245
 
-_FIELDS = {name: field for name, field in f.build_schema().items()}
+#: Lede's schema: its fields' analyzers index the terms here, and the query side parses with it.
+SCHEMA = f.build_schema()
 
 
 def shard_of(article_id: str, shards: int) -> int:
@@ -71,7 +72,7 @@ def to_xapian(article: Article, source_hash: str, copy_of: str, xapian) -> objec
         text = fields.get(name) or ""
         if not text:
             continue
-        for term, postings in _FIELDS[name].analyzer.postings(text).items():
+        for term, postings in SCHEMA[name].analyzer.postings(text).items():
             if not term:
                 continue
             key = bounded(prefix + term)

@@ -20,7 +20,7 @@ import xapian
 from index import schema as f
 from index.shards import layout
 
-from .. import facets, highlight, ranking, similar
+from .. import facets, feedback, highlight, ranking, similar
 from ..cache import LRUCache
 from ..errors import BadQuery, IndexUnavailable
 from ..parse import parse_query
@@ -35,7 +35,7 @@ from .view import MatchView, column
 
 CACHE_SIZE = 512  # cached responses per process
 SNIPPET_FIELDS = (f.BODY, f.CAPTIONS)
-SCHEMA = f.build_schema()
+SCHEMA = layout.SCHEMA
 MIN_NORMLEN = 0.5  # Xapian's BM25 default: the shortest document length, relative to the average, it scores by
 
 
@@ -157,7 +157,7 @@ class XapianEngine:
         db = snapshot.db
         matcher = _matcher(query, allowed)
         total, hits_total, facet_counts = self._count(db, matcher, request)
-        enquire = self._enquire(db, matcher, request.collapse)
+        enquire = self._enquire(db, self._ranking(snapshot, request, parsed, matcher), request.collapse)
         self._order(enquire, request, query is not None)
         mset = enquire.get_mset((request.page - 1) * request.per_page, request.per_page)
         ranked = parsed is not None and request.sort == "relevance"
@@ -169,6 +169,19 @@ class XapianEngine:
             query=request.q, total=total, page=request.page, per_page=request.per_page, took_ms=_ms(started),
             hits=hits, facets=facet_counts, suggestion=suggestion, hits_total=hits_total,
             pages=min(-(-hits_total // request.per_page), MAX_PAGE), partial_shards=tuple(sorted(snapshot.down)))
+
+    def _ranking(self, snapshot, request: SearchRequest, parsed, matcher):
+        """The query to rank ``matcher``'s matches by: itself, or for ``match=any`` its RM3 expansion
+        (feedback.py: the same model, read from the first pass's best hits) restricted to them."""
+        if parsed is None or not feedback.applies(request):
+            return matcher
+        first = self._enquire(snapshot.db, matcher, collapse=False)
+        top = [(item.weight, item.docid) for item in first.get_mset(0, feedback.FB_DOCS)]
+        expanded = feedback.expanded_query(MatchView(snapshot, matcher), parsed, top)
+        if expanded is None:
+            return matcher
+        translator = Translator(snapshot.db, self.values(snapshot, f.OUTLET), self.values(snapshot, f.SECTION))
+        return xapian.Query(xapian.Query.OP_FILTER, translator.query(expanded), matcher)
 
     @staticmethod
     def _enquire(db, matcher, collapse: bool):
@@ -303,12 +316,12 @@ class XapianEngine:
         """As ``search.Engine.matches``: (the view the docids belong to, every matching docid, their
         (score, docid) when ranking by relevance, else None). For exports and attention counts."""
         def run(snapshot):
-            _, query, allowed = self._plan(snapshot, request)
+            parsed, query, allowed = self._plan(snapshot, request)
             matcher = _matcher(query, allowed)
             docs = set(column(snapshot.db, layout.SLOTS[f.ID], matcher))
             scored = None
             if query is not None and request.sort == "relevance":
-                enquire = self._enquire(snapshot.db, matcher, collapse=False)
+                enquire = self._enquire(snapshot.db, self._ranking(snapshot, request, parsed, matcher), False)
                 scored = [(item.weight, item.docid) for item in enquire.get_mset(0, max(1, len(docs)))]
             return MatchView(snapshot, matcher), docs, scored
         return self._on_shards(run)

@@ -12,14 +12,11 @@ import fnmatch
 from whoosh import query as wq
 from whoosh.support.levenshtein import levenshtein
 
-from index import schema as f
+from index.shards import layout
 
 from .. import highlight
 from ..common_words import source_field
 from ..phrases import MixedPhrase, offsets_of, phrase_terms
-
-_FIELDS = {name: field for name, field in f.build_schema().items()}
-
 
 def positive_parts(query) -> list:
     """The query's parts that can match (NOT parts left out): Phrases, and (field, test) word tests."""
@@ -61,7 +58,7 @@ def spans(parts: list, fieldname: str, text: str) -> list[tuple[int, int]]:
 
     def of(field: str) -> dict:
         if field not in postings:
-            postings[field] = _FIELDS[field].analyzer.postings(text) if field in _FIELDS else {}
+            postings[field] = layout.SCHEMA[field].analyzer.postings(text) if field in layout.SCHEMA else {}
         return postings[field]
 
     found = []

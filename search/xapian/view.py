@@ -47,7 +47,8 @@ class MatchView:
     def __init__(self, snapshot, matcher):
         self._db, self._matcher = snapshot.db, matcher
         self.generation = snapshot.generation
-        self.searcher = self  # exports read ``live.searcher.stored_fields``
+        self.searcher = self  # exports read ``live.searcher.stored_fields``, feedback.py its schema too
+        self.schema = layout.SCHEMA
         self.ordinals = _Ordinals(self)  # ordinals[field]: a Column over every document, read on first use
         self._memo: dict = {}
 
