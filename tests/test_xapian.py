@@ -359,3 +359,11 @@ def test_the_rebuild_command_writes_the_shards_it_is_asked_for(corpus, tmp_path,
     assert status == 0
     assert (summary["shards"], summary["documents"], sum(summary["per_shard"])) == (2, len(SYNTHETIC), len(SYNTHETIC))
     assert [p.is_dir() for p in write.shard_paths(tmp_path, 2)] == [True, True]
+
+
+def test_a_typed_text_range_is_searched_by_whoosh_and_a_400_naming_q_on_xapian(client, request):
+    response = client.get("/api/search", query_string={"q": "title:[aa TO cc]"})
+    if request.node.callspec.params["client"] == "whoosh":
+        assert response.status_code == 200
+    else:  # README, "Scaling out": a difference stated
+        assert response.status_code == 400 and response.get_json()["error"]["param"] == "q"
