@@ -15,6 +15,7 @@ import shutil
 import pytest
 
 from conftest import SEEDS, SHARED_DATA
+from test_collapse import OTHER, STORY  # the syndicated story and an unrelated one
 from index import build
 from index.shards import write
 from web import create_app
@@ -23,12 +24,6 @@ from xapian_servers import ShardServers
 pytestmark = pytest.mark.xapian
 
 SHARDS = 3
-STORY = ("Protesters stormed the outer wall of the embassy compound in Baghdad on Tuesday, setting fire to a "
-         "reception area and chanting slogans against the United States, officials said. Guards fired tear gas "
-         "and the ambassador was reported to be out of the country at the time. The militia behind the protest "
-         "later called on supporters to withdraw.")
-OTHER = ("The embassy said on Wednesday that consular services would resume next week after repairs to the "
-         "reception area, which was damaged by fire, were finished and staff had returned to the compound.")
 SYNTHETIC = [
     {"id": "wire-1", "title": "Protesters storm embassy", "text": STORY, "outlet": "Wire", "published": "2020-01-01"},
     {"id": "paper-1", "title": "Embassy stormed by protesters", "text": "By our staff. " + STORY + " More to follow.",
