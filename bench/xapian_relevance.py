@@ -75,7 +75,7 @@ def xapian_runs(docs, queries, workdir: Path) -> tuple[dict, float]:
                          paragraphs=(Paragraph("body", text),)), "") for doc_id, (title, text) in docs.items()]
     target = workdir / "shards"
     target.mkdir()
-    write.write_shards(target, articles, write.copy_groups(articles), SHARDS, xapian)
+    write.write_shards(target, articles, write.copy_groups(articles), SHARDS)
     procs, shards = serve([target / write.shard_name(k) for k in range(SHARDS)])
     try:
         engine = XapianEngine(ShardSet(shards), workdir)

@@ -1,4 +1,5 @@
-"""The shard rebuild's cleaning on a Dask cluster (``--scheduler tcp://host:port``).
+"""The shard rebuild's cleaning on a Dask cluster (``--scheduler tcp://host:port``), or on this
+machine's cores (``--jobs``).
 
 Cleaning is most of a rebuild's time and needs nothing but the raw article, so it is what the
 cluster does: the rebuild reads the sources, sends the changed raw articles to the workers in
@@ -21,6 +22,18 @@ class ClusterUnavailable(Exception):
 def clean_batch(raws: list) -> list:
     """What a worker runs: the cleaned Articles of a batch of raw articles, in order."""
     return [clean(raw) for raw in raws]
+
+
+def local_cleaner(jobs: int):
+    """A ``clean_all(raws) → [Article]`` that cleans in ``jobs`` processes of this machine."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    def clean_all(raws: list) -> list:
+        batches = [raws[i:i + BATCH] for i in range(0, len(raws), BATCH)]
+        with ProcessPoolExecutor(jobs) as pool:
+            return [article for batch in pool.map(clean_batch, batches) for article in batch]
+
+    return clean_all
 
 
 def cleaner(address: str):

@@ -6,6 +6,7 @@ import json
 import sys
 
 from index import generations
+from index.build import default_jobs
 
 from .write import ShardWriteFailed, rebuild, shard_paths
 
@@ -13,11 +14,16 @@ from .write import ShardWriteFailed, rebuild, shard_paths
 def rebuild_shards(args, sources: list) -> int:
     """Rebuild the shards under ``args.index_dir``; prints the summary, returns the exit status."""
     try:
-        import xapian
+        import xapian  # noqa: F401 — only to say what is missing before any work
     except ImportError:
         print("error: --backend xapian needs the Xapian bindings: pip install '.[xapian]'", file=sys.stderr)
         return 2
     clean_all = None
+    jobs = args.jobs if args.jobs is not None else default_jobs()
+    if not args.scheduler and jobs > 1:
+        from .cluster import local_cleaner
+
+        clean_all = local_cleaner(jobs)
     if args.scheduler:
         from .cluster import ClusterUnavailable, cleaner
 
@@ -27,7 +33,7 @@ def rebuild_shards(args, sources: list) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 1
     try:
-        summary = rebuild(sources, args.index_dir, args.shards, full=args.full, clean_all=clean_all, xapian=xapian)
+        summary = rebuild(sources, args.index_dir, args.shards, full=args.full, clean_all=clean_all, jobs=jobs)
     except (ShardWriteFailed, generations.GenerationError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -24,6 +24,7 @@ import json
 import os
 import shutil
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -83,15 +84,14 @@ def shard_name(k: int) -> str:
 
 
 def rebuild(sources: list, index_dir: Path, shards: int, *, full: bool = False, clean_all=None,
-            xapian=None) -> ShardSummary:
+            jobs: int = 1) -> ShardSummary:
     """Write every article of ``sources`` into ``shards`` new shard databases and make them live.
 
     ``clean_all(raws) → [Article]`` cleans a list of raw articles (default: here, in order; the Dask
     path passes one that cleans on a cluster, cluster.py). ``full``: clean every article again.
+    ``jobs``: shards written at once, each in a process of its own.
     Raises ShardWriteFailed (the live generation unchanged), or generations.RebuildRunning.
     """
-    if xapian is None:
-        import xapian
     started = time.monotonic()
     index_dir = Path(index_dir)
     specs = [s if isinstance(s, Source) else source_of(s) for s in sources]
@@ -103,7 +103,7 @@ def rebuild(sources: list, index_dir: Path, shards: int, *, full: bool = False, 
     summary = ShardSummary(shards=shards)
     with generations.exclusive(index_dir):
         raws = _read(roots, overrides, summary)
-        previous = {} if full else _previous_articles(index_dir, xapian)
+        previous = {} if full else _previous_articles(index_dir)
         articles = _clean(raws, previous, clean_all or _clean_here, summary)
         if not articles:
             raise ShardWriteFailed("no article could be indexed from the sources — the live shards are unchanged")
@@ -112,7 +112,7 @@ def rebuild(sources: list, index_dir: Path, shards: int, *, full: bool = False, 
         root.mkdir(parents=True, exist_ok=True)
         target = _new_generation(root)
         try:
-            summary.per_shard = write_shards(target, articles, copies, shards, xapian)
+            summary.per_shard = write_shards(target, articles, copies, shards, jobs)
             summary.generation, summary.documents = target.name, len(articles)
             generations.write_json(target / INFO, {"generation": target.name, "shards": shards,
                                                    "documents": len(articles),
@@ -174,8 +174,10 @@ def _clean(raws, previous: dict, clean_all, summary: ShardSummary) -> list[tuple
     return kept
 
 
-def _previous_articles(index_dir: Path, xapian) -> dict[str, tuple[str, Article]]:
+def _previous_articles(index_dir: Path) -> dict[str, tuple[str, Article]]:
     """id → (digest, Article) of the live generation, read from its local shard directories."""
+    import xapian
+
     live = live_generation(index_dir)
     if live is None:
         return {}
@@ -203,26 +205,38 @@ def copy_groups(articles: list[tuple[Article, str]]) -> dict[str, str]:
     return {i: ordered[groups.group(d)] for d, i in enumerate(ordered)}
 
 
-def write_shards(target: Path, articles, copies: dict[str, str], shards: int, xapian) -> list[int]:
-    """Write each article into its shard under ``target``; returns the documents per shard."""
-    dbs = [xapian.WritableDatabase(str(target / shard_name(k)), xapian.DB_CREATE) for k in range(shards)]
-    counts = [0] * shards
+def write_shards(target: Path, articles, copies: dict[str, str], shards: int, jobs: int = 1) -> list[int]:
+    """Write each article into its shard under ``target``, ``jobs`` shards at a time (each in a process
+    of its own: a shard's analysis and Xapian's inverter are most of a rebuild); returns the documents
+    per shard."""
+    per_shard: list[list] = [[] for _ in range(shards)]
+    for article, digest in sorted(articles, key=lambda ad: ad[0].id):
+        per_shard[layout.shard_of(article.id, shards)].append((article, digest, copies[article.id]))
     built = str(time.time())
+    tasks = [(str(target / shard_name(k)), per_shard[k], target.name, k, shards, built) for k in range(shards)]
+    if jobs > 1 and shards > 1:
+        with ProcessPoolExecutor(min(jobs, shards)) as pool:
+            list(pool.map(write_shard, *zip(*tasks)))
+    else:
+        for task in tasks:
+            write_shard(*task)
+    return [len(items) for items in per_shard]
+
+
+def write_shard(path: str, items: list, generation: str, k: int, shards: int, built: str) -> None:
+    """One shard's database at ``path``: ``items`` as (Article, digest, copy group) and the metadata."""
+    import xapian
+
+    db = xapian.WritableDatabase(path, xapian.DB_CREATE)
     try:
-        for article, digest in sorted(articles, key=lambda ad: ad[0].id):
-            k = layout.shard_of(article.id, shards)
-            dbs[k].add_document(layout.to_xapian(article, digest, copies[article.id], xapian))
-            counts[k] += 1
-        for k, db in enumerate(dbs):
-            db.set_metadata(layout.GENERATION_KEY, target.name)
-            db.set_metadata(layout.SHARD_KEY, str(k))
-            db.set_metadata(layout.SHARDS_KEY, str(shards))
-            db.set_metadata(layout.BUILT_KEY, built)
-            db.commit()
+        for article, digest, copy_of in items:
+            db.add_document(layout.to_xapian(article, digest, copy_of, xapian))
+        for key, value in ((layout.GENERATION_KEY, generation), (layout.SHARD_KEY, str(k)),
+                           (layout.SHARDS_KEY, str(shards)), (layout.BUILT_KEY, built)):
+            db.set_metadata(key, value)
+        db.commit()
     finally:
-        for db in dbs:
-            db.close()
-    return counts
+        db.close()
 
 
 def _new_generation(root: Path) -> Path:
