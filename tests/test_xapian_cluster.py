@@ -3,16 +3,13 @@ same shards as a local rebuild."""
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SEEDS, free_port
+from bench.local_cluster import local_cluster
+from conftest import SEEDS, free_port
 from index.shards import write
 from index.shards.cluster import ClusterUnavailable, cleaner
 
@@ -20,37 +17,13 @@ xapian = pytest.importorskip("xapian", reason="the Xapian bindings are not insta
 pytest.importorskip("distributed", reason="Dask's distributed is not installed (pip install '.[cluster]')")
 
 pytestmark = pytest.mark.xapian
-DASK = str(Path(sys.executable).parent / "dask")
 
 
 @pytest.fixture(scope="module")
 def scheduler():
-    """``tcp://127.0.0.1:port`` of a scheduler with two single-threaded workers, each in its own session."""
-    port = free_port()
-    address = f"tcp://127.0.0.1:{port}"
-    common = dict(cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    procs = [subprocess.Popen([DASK, "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                               "--no-dashboard"], **common)]
-    procs += [subprocess.Popen([DASK, "worker", address, "--host", "127.0.0.1", "--nworkers", "1",
-                                "--nthreads", "1", "--no-dashboard"], **common) for _ in range(2)]
-    try:
-        from distributed import Client
-
-        with Client(address, timeout=30, set_as_default=False) as client:
-            client.wait_for_workers(2, timeout=60)
+    """A scheduler with two single-threaded workers on 127.0.0.1, each in its own session."""
+    with local_cluster(workers=2) as address:
         yield address
-    finally:
-        for proc in procs:
-            try:
-                os.killpg(proc.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-        for proc in procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
 
 
 def contents(index_dir: Path, shards: int) -> list[dict]:
