@@ -46,6 +46,11 @@ class ShardServers:
     def env(self) -> str:
         return ",".join(self.addresses)
 
+    def restart(self, k: int) -> None:
+        """Start shard ``k``'s server again, on its port."""
+        self.procs[k] = self._start(self.paths[k], self.ports[k])
+        _wait(self.ports[k])
+
     def kill(self, k: int) -> None:
         """Stop shard ``k`` now, as a crashed machine would: SIGKILL to its server's own process group
         (its PID: the server and the child it forked for each open connection)."""

@@ -55,7 +55,10 @@ class ShardLive:
     """What views read from ``engine.live()``: the generation, the filter values, the (absent) stories."""
 
     def __init__(self, engine: "XapianEngine", snapshot):
-        self.generation = snapshot.generation
+        # What answers are cached under (web/repeats.py, feeds' ETags): a partial answer is not the
+        # whole generation's, so the shards it lacks are part of the name.
+        down = ",".join(sorted(snapshot.down))
+        self.generation = snapshot.generation + (f" without {down}" if down else "")
         self.doc_count = snapshot.db.get_doccount()
         self._engine, self._snapshot = engine, snapshot
         self.path = _Built(snapshot.db)  # feeds date themselves by ``path.stat().st_mtime``
@@ -98,7 +101,7 @@ class XapianEngine:
 
     # -- lifecycle -------------------------------------------------------
     def live(self) -> ShardLive:
-        return ShardLive(self, self.shards.current())
+        return self._on_shards(lambda snapshot: ShardLive(self, snapshot))
 
     def close(self) -> None:
         self.shards.forget()
@@ -135,7 +138,7 @@ class XapianEngine:
         finds which shard is down: a 503 naming it, or a partial answer)."""
         try:
             return work(self.shards.current())
-        except xapian.Error:
+        except (xapian.NetworkError, xapian.DatabaseError):
             self.shards.forget()
         try:
             return work(self.shards.current())

@@ -81,13 +81,17 @@ class Snapshot:
 class ShardSet:
     """The shards, and this process's current snapshot of them (one per thread)."""
 
-    def __init__(self, shards: list[Shard], partial: bool = False, timeout_ms: int = TIMEOUT_MS):
-        self.shards, self.partial, self.timeout_ms = shards, partial, timeout_ms
+    def __init__(self, shards: list[Shard], partial: bool = False, timeout_ms: int = TIMEOUT_MS,
+                 refresh: float = REFRESH):
+        self.shards, self.partial, self.timeout_ms, self.refresh = shards, partial, timeout_ms, refresh
         self._local = threading.local()
 
     def current(self) -> Snapshot:
+        """This thread's snapshot, renewed when older than ``refresh`` seconds. Until then a shard that
+        went down is noticed by the first search that needs it (a repeated search answered from a
+        cache of the same generation does not: its answer is still the whole collection's)."""
         snapshot = getattr(self._local, "snapshot", None)
-        if snapshot is None or time.monotonic() - snapshot.opened > REFRESH:
+        if snapshot is None or time.monotonic() - snapshot.opened > self.refresh:
             snapshot = self._local.snapshot = self.open()
         return snapshot
 
