@@ -3,13 +3,14 @@ same shards as a local rebuild."""
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from pathlib import Path
 
 import pytest
 
 from bench.local_cluster import local_cluster
-from conftest import SEEDS, free_port
+from conftest import SEEDS, SHARED_DATA, free_port
 from index.shards import write
 from index.shards.cluster import ClusterUnavailable, cleaner
 
@@ -43,9 +44,16 @@ def contents(index_dir: Path, shards: int) -> list[dict]:
 
 
 def test_a_rebuild_on_dask_writes_the_same_shards_as_a_local_one(scheduler, tmp_path):
-    local = write.rebuild([SEEDS], tmp_path / "local", 3)
+    sources = [SEEDS]
+    bbc = SHARED_DATA / "bbc-news" / "tech"
+    if bbc.is_dir():  # a sample of real articles too, when ../shared is beside the checkout
+        (tmp_path / "bbc").mkdir()
+        for path in sorted(bbc.glob("*.txt"))[:60]:
+            shutil.copy(path, tmp_path / "bbc" / path.name)
+        sources.append(tmp_path / "bbc")
+    local = write.rebuild(sources, tmp_path / "local", 3)
     started = time.monotonic()
-    remote = write.rebuild([SEEDS], tmp_path / "dask", 3, clean_all=cleaner(scheduler))
+    remote = write.rebuild(sources, tmp_path / "dask", 3, clean_all=cleaner(scheduler))
     assert time.monotonic() - started < 60
     assert (remote.documents, remote.cleaned, remote.per_shard) == (local.documents, local.cleaned, local.per_shard)
     assert contents(tmp_path / "dask", 3) == contents(tmp_path / "local", 3)
