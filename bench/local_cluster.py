@@ -6,13 +6,13 @@ SIGKILL after a grace period), whatever happens inside the ``with``.
 """
 from __future__ import annotations
 
-import os
-import signal
-import socket
 import subprocess
 import sys
 from contextlib import contextmanager
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from shard_servers import free_port, stop_groups  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DASK = str(Path(sys.executable).parent / "dask")
@@ -24,9 +24,7 @@ def local_cluster(workers: int = 2):
     """Yields ``tcp://127.0.0.1:port`` once ``workers`` single-threaded workers have joined."""
     from distributed import Client
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     common = dict(cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     procs = [subprocess.Popen([DASK, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
@@ -38,18 +36,4 @@ def local_cluster(workers: int = 2):
             client.wait_for_workers(workers, timeout=START_TIMEOUT_S)
         yield address
     finally:
-        for proc in procs:
-            _signal(proc, signal.SIGTERM)
-        for proc in procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                _signal(proc, signal.SIGKILL)
-                proc.wait(timeout=10)
-
-
-def _signal(proc: subprocess.Popen, signum: int) -> None:
-    try:
-        os.killpg(proc.pid, signum)
-    except ProcessLookupError:
-        pass
+        stop_groups(procs)

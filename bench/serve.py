@@ -236,12 +236,12 @@ def _killpg(proc: subprocess.Popen) -> None:
 
 
 def start_lede(index_dir: str, work: Path, gunicorn_args: str | None, workers: int | None,
-               lede_root: Path, shards: list | None = None) -> Server:
+               lede_root: Path, shards=None) -> Server:
     port = free_port()
     env = {**os.environ, "PORT": str(port), "LEDE_INDEX_DIR": index_dir,
            "PATH": str(BIN) + os.pathsep + os.environ.get("PATH", "")}
     if shards:
-        env.update(LEDE_BACKEND="xapian", LEDE_XAPIAN_SHARDS=",".join(f"127.0.0.1:{p.port}" for p in shards))
+        env.update(LEDE_BACKEND="xapian", LEDE_XAPIAN_SHARDS=shards.env)
     env.pop("GUNICORN_CMD_ARGS", None)
     if gunicorn_args:
         env["GUNICORN_CMD_ARGS"] = gunicorn_args  # gunicorn: these override web/gunicorn.conf.py
@@ -251,34 +251,15 @@ def start_lede(index_dir: str, work: Path, gunicorn_args: str | None, workers: i
                   "/healthz", work / "lede-server.log", cwd=lede_root)
 
 
-def start_shards(index_dir: str, work: Path) -> list[subprocess.Popen]:
-    """One xapian-tcpsrv per shard of the live generation, on 127.0.0.1, answering before this returns."""
-    import xapian
+def start_shards(index_dir: str):
+    """One xapian-tcpsrv per shard of the live generation on 127.0.0.1 (bench/shard_servers.py)."""
+    from shard_servers import NoShardServer, ShardServers
 
-    tcpsrv = shutil.which("xapian-tcpsrv")
-    if tcpsrv is None:
-        raise BenchError("xapian-tcpsrv not found — `make xapian` (Debian's xapian-tools)")
-    procs = []
-    with open(work / "shards.log", "ab") as log:
-        for k in range(XAPIAN_SHARDS):
-            port = free_port()
-            procs.append(subprocess.Popen([tcpsrv, "--interface", "127.0.0.1", "--port", str(port),
-                                           str(Path(index_dir) / "xapian" / "live" / f"shard-{k:02d}")],
-                                          stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
-            procs[-1].port = port
-    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-    for proc in procs:
-        while True:
-            try:
-                xapian.remote_open("127.0.0.1", proc.port, 1000, 1000).close()
-                break
-            except xapian.Error:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    for p in procs:
-                        _killpg(p)
-                    raise BenchError(f"a shard server did not start; see {work / 'shards.log'}") from None
-                time.sleep(0.1)
-    return procs
+    paths = [Path(index_dir) / "xapian" / "live" / f"shard-{k:02d}" for k in range(XAPIAN_SHARDS)]
+    try:
+        return ShardServers(paths)
+    except NoShardServer as exc:
+        raise BenchError(str(exc)) from None
 
 
 def start_datasette(db: str, work: Path, settings: list[tuple[str, str]]) -> Server:
@@ -428,11 +409,11 @@ def run_corpus(corpus: str, args) -> dict:
     record_path.write_text(json.dumps({**previous, **result, **sides}, indent=2))
     if args.build_only:
         return None
-    servers, shards = {}, []
+    servers, shards = {}, None
     try:
         print(f"[{corpus}] serving both and measuring …", flush=True)
         if args.backend == "xapian":
-            shards = start_shards(sides["lede"]["build"]["index_dir"], work)
+            shards = start_shards(sides["lede"]["build"]["index_dir"])
         servers["lede"] = start_lede(sides["lede"]["build"]["index_dir"], work, args.gunicorn_args, args.workers,
                                      args.lede_root, shards)
         servers["datasette"] = start_datasette(sides["datasette"]["build"]["db"], work, args.datasette_setting)
@@ -440,8 +421,8 @@ def run_corpus(corpus: str, args) -> dict:
     finally:
         for server in servers.values():
             server.stop()
-        for proc in shards:
-            _killpg(proc)
+        if shards is not None:
+            shards.stop()
     for kind in sides:
         sides[kind].update(measured[kind])
     result.update(sides)

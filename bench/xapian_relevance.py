@@ -10,11 +10,6 @@ Xapian engine ranks it (``engine.matches``: every match with its BM25 weight, ti
 """
 from __future__ import annotations
 
-import os
-import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,9 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import xapian  # noqa: E402
-
 from bench import relevance  # noqa: E402
+from bench.shard_servers import ShardServers  # noqa: E402
 from index.article import Article, Paragraph  # noqa: E402
 from index.shards import write  # noqa: E402
 from search import SearchRequest  # noqa: E402
@@ -36,49 +30,15 @@ SHARDS = 3
 DEPTH = relevance.DEFAULT_DEPTH
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def serve(paths: list[Path]) -> tuple[list[subprocess.Popen], list[Shard]]:
-    """One xapian-tcpsrv per shard on 127.0.0.1, answering before this returns."""
-    ports = [free_port() for _ in paths]
-    procs = [subprocess.Popen([shutil.which("xapian-tcpsrv"), "--interface", "127.0.0.1", "--port", str(port),
-                               str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              start_new_session=True) for path, port in zip(paths, ports)]
-    for port in ports:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                xapian.remote_open("127.0.0.1", port, 1000, 1000).close()
-                break
-            except xapian.Error:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-    return procs, [Shard("127.0.0.1", port) for port in ports]
-
-
-def stop(procs: list[subprocess.Popen]) -> None:
-    for proc in procs:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        proc.wait(timeout=10)
-
-
 def xapian_runs(docs, queries, workdir: Path) -> tuple[dict, float]:
     articles = [(Article(id=doc_id, title=title, outlet="Collection", section="All",
                          paragraphs=(Paragraph("body", text),)), "") for doc_id, (title, text) in docs.items()]
     target = workdir / "shards"
     target.mkdir()
     write.write_shards(target, articles, write.copy_groups(articles), SHARDS)
-    procs, shards = serve([target / write.shard_name(k) for k in range(SHARDS)])
+    servers = ShardServers([target / write.shard_name(k) for k in range(SHARDS)])
     try:
-        engine = XapianEngine(ShardSet(shards), workdir)
+        engine = XapianEngine(ShardSet([Shard("127.0.0.1", port) for port in servers.ports]), workdir)
         runs, started = {}, time.perf_counter()
         for qid, text in queries.items():
             request = SearchRequest(q=" ".join(relevance.words(text)), match="any", collapse=False)
@@ -89,7 +49,7 @@ def xapian_runs(docs, queries, workdir: Path) -> tuple[dict, float]:
         engine.close()
         return runs, (time.perf_counter() - started) * 1000 / max(1, len(queries))
     finally:
-        stop(procs)
+        servers.stop()
 
 
 def main() -> int:

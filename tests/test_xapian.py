@@ -19,7 +19,7 @@ from test_collapse import OTHER, STORY  # the syndicated story and an unrelated 
 from index import build
 from index.shards import write
 from web import create_app
-from xapian_servers import ShardServers
+from xapian_servers import start_servers
 
 pytestmark = pytest.mark.xapian
 
@@ -74,7 +74,7 @@ def built(corpus, tmp_path_factory):
 @pytest.fixture(scope="module")
 def servers(built):
     index_dir, _ = built
-    running = ShardServers(write.shard_paths(index_dir, SHARDS))
+    running = start_servers(write.shard_paths(index_dir, SHARDS))
     yield running
     running.stop()
 
@@ -281,7 +281,7 @@ def test_pages_articles_and_feeds_render(client):
 def own_servers(built):
     """Shard servers of this test's own, which it may kill."""
     index_dir, _ = built
-    running = ShardServers(write.shard_paths(index_dir, SHARDS))
+    running = start_servers(write.shard_paths(index_dir, SHARDS))
     yield running
     running.stop()
 
