@@ -67,15 +67,20 @@ def parse_shards(text: str) -> list[Shard]:
 class Snapshot:
     """One connection to every shard that answered: the combined database and what it holds."""
 
-    def __init__(self, db, generation: str, down: dict[str, str], per_shard: dict):
+    def __init__(self, db, generation: str, down: dict[str, str], per_shard: dict, kept: dict):
         self.db, self.generation, self.down, self.per_shard = db, generation, down, per_shard
         self.opened = time.monotonic()
-        self.cache: dict = {}  # per-snapshot values (outlet names, the did-you-mean words)
+        self._kept = kept  # the ShardSet's values of this generation, shared by every snapshot of it
 
     def memo(self, key, build):
-        if key not in self.cache:
-            self.cache[key] = build()
-        return self.cache[key]
+        """``build()`` once per generation and set of shards answering (outlet names, the did-you-mean
+        words: reading them takes a second on 23k articles, and connections are renewed every few seconds)."""
+        key = (self.generation, tuple(sorted(self.down)), key)
+        if key not in self._kept:
+            if any(k[0] != self.generation for k in list(self._kept)):
+                self._kept.clear()  # a new generation: the old one's values are not needed again
+            self._kept[key] = build()
+        return self._kept[key]
 
 
 class ShardSet:
@@ -85,6 +90,7 @@ class ShardSet:
                  refresh: float = REFRESH):
         self.shards, self.partial, self.timeout_ms, self.refresh = shards, partial, timeout_ms, refresh
         self._local = threading.local()
+        self._kept: dict = {}  # Snapshot.memo's values
 
     def current(self) -> Snapshot:
         """This thread's snapshot, renewed when older than ``refresh`` seconds. Until then a shard that
@@ -120,7 +126,7 @@ class ShardSet:
         if len(generations) > 1:  # connected across a switch: the next connection sees one generation
             raise IndexUnavailable(f"the shards hold different generations ({', '.join(sorted(generations))}) "
                                    "— a rebuild is switching them; retry")
-        return Snapshot(db, generations.pop() if generations else "", down, per_shard)
+        return Snapshot(db, generations.pop() if generations else "", down, per_shard, self._kept)
 
     def health(self) -> list[dict]:
         """Each shard's state, as /healthz reports it."""
