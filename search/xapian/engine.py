@@ -106,6 +106,11 @@ class XapianEngine:
     def close(self) -> None:
         self.shards.forget()
 
+    def pinned(self) -> "XapianEngine":
+        """This engine, for a request (main's ``Engine.pinned`` contract): the thread's connection to
+        the shards — one generation — is renewed only between requests' searches, every REFRESH s."""
+        return self
+
     def warm(self) -> None:
         """Connect, and read the outlet and section names and the did-you-mean words once."""
         snapshot = self.shards.current()
