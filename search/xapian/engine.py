@@ -107,8 +107,9 @@ class XapianEngine:
         self.shards.forget()
 
     def pinned(self) -> "XapianEngine":
-        """This engine, for a request (main's ``Engine.pinned`` contract): the thread's connection to
-        the shards — one generation — is renewed only between requests' searches, every REFRESH s."""
+        """This engine, for a request (main's ``Engine.pinned``). Not pinned to a generation: the
+        thread's connection (one generation on every shard) is renewed when older than REFRESH
+        seconds, which may fall inside a request that searches twice."""
         return self
 
     def warm(self) -> None:
