@@ -102,3 +102,7 @@ def main(argv=None) -> int:
             best = max(configs, key=lambda c: (measured[train][c][0], measured[train][c][1], c == shipped))
             print(f"tuned on {train}: K1 {best[0]} B {best[1]} → {test} nDCG@10 {measured[test][best][0]:.4f}")
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
