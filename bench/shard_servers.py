@@ -66,15 +66,17 @@ class ShardServers:
 
 
 def stop_groups(procs: list[subprocess.Popen]) -> None:
-    """SIGTERM to each process's group, then SIGKILL to those still there after a grace period."""
+    """SIGTERM to each process's group; once the leader is gone (or after a grace period), SIGKILL to
+    what is left of the group: a connection child forked as the signal arrived outlives its server."""
     for proc in procs:
         signal_group(proc, signal.SIGTERM)
     for proc in procs:
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            signal_group(proc, signal.SIGKILL)
-            proc.wait(timeout=10)
+            pass
+        signal_group(proc, signal.SIGKILL)
+        proc.wait(timeout=10)
 
 
 def signal_group(proc: subprocess.Popen, signum: int) -> None:
