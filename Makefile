@@ -7,15 +7,15 @@ export PORT LEDE_INDEX_DIR
 
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-test browser vnu index bench-extraction clean-venv
+.PHONY: run test install install-test browser xapian vnu index bench-extraction clean-venv
 
 ## run: install into .venv, build the index from seeds/ if missing, serve on http://127.0.0.1:$(PORT)
 run: install
 	@test -s "$(LEDE_INDEX_DIR)/CURRENT" || $(BIN)/python -m index rebuild
 	PATH="$(abspath $(BIN)):$$PATH" sh -c "$$(sed -n 's/^web: //p' Procfile)"
 
-## test: install what the tests need (Chromium and the Nu HTML checker included) and run the whole suite
-test: install-test browser vnu
+## test: install what the tests need (Chromium, the Xapian shard server and the Nu HTML checker included) and run the whole suite
+test: install-test browser xapian vnu
 	$(BIN)/python -m pytest
 
 install: $(VENV)/.installed
@@ -38,6 +38,13 @@ browser:
 	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
 	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver; \
+	fi
+
+## xapian: Debian's xapian-tools (xapian-tcpsrv, the shard server of LEDE_BACKEND=xapian), when absent
+xapian:
+	@if ! command -v xapian-tcpsrv >/dev/null; then \
+	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq xapian-tools; \
 	fi
 
 ## vnu: the Nu HTML checker (npm's vnu-jar, run with Debian's Java) for tests/test_checkers.py, when absent

@@ -21,6 +21,11 @@ directory under a temporary folder. Reported per feed:
 - one changed: the feed with one article's text edited (the feed is re-read and
   re-hashed, one article cleaned and indexed), and its ratio to the full one.
 
+With ``--xapian``, the Xapian shard rebuild (``rebuild --backend xapian --shards 3``) of the same
+feed follows in a second table: full (cleaning here, on one process per core), again with nothing
+changed (unchanged articles are not cleaned again; the shards are written whole), and full on a
+Dask cluster of two workers on 127.0.0.1 (bench/local_cluster.py, ``--scheduler``).
+
 The machine's load average is printed with the table: timings taken while
 other work runs are slower, and only comparable within one run — which is
 why ``--lede-root`` (repeatable) runs the rebuilds of other checkouts of Lede
@@ -40,6 +45,8 @@ import time
 from pathlib import Path
 
 import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/local_cluster.py
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
@@ -128,6 +135,38 @@ def bench_feed(feed: Path, workdir: Path, jobs: str | None, roots: list[Path]) -
     return rows
 
 
+XAPIAN_SHARDS = "3"
+
+
+def bench_xapian(feed: Path, workdir: Path, jobs: str | None) -> dict:
+    """The shard rebuild of ``feed``: full, unchanged, and full on a local Dask cluster."""
+    from local_cluster import local_cluster
+
+    extra = ("--backend", "xapian", "--shards", XAPIAN_SHARDS, *(("--jobs", jobs) if jobs else ()))
+    index_dir = workdir / (feed.stem + "-xapian")
+    full = run_rebuild(ROOT, feed, index_dir, "--full", *extra)
+    same = run_rebuild(ROOT, feed, index_dir, *extra)
+    with local_cluster(workers=2) as address:
+        dask = run_rebuild(ROOT, feed, workdir / (feed.stem + "-xapian-dask"), "--full", *extra,
+                           "--scheduler", address)
+    return {"feed": feed.name, "full": full, "same": same, "dask": dask,
+            "size": dir_size(index_dir / "xapian" / full["generation"])}
+
+
+def xapian_table(rows: list[dict]) -> str:
+    head = ("feed", "articles", "docs", "shards", "full s", "art/s", "CPU s", "peak RSS MB", "shards MB",
+            "unchanged s", "cleaned again", "Dask full s", "Dask art/s")
+    body = []
+    for r in rows:
+        full, same, dask = r["full"], r["same"], r["dask"]
+        articles = full["cleaned"] + full["reused"]
+        body.append((r["feed"], articles, full["documents"], full["shards"], f"{full['wall']:.1f}",
+                     f"{articles / full['wall']:.0f}", f"{full['cpu']:.0f}", f"{full['peak_rss'] / 2**20:.0f}",
+                     f"{r['size'] / 2**20:.0f}", f"{same['wall']:.1f}", same["cleaned"], f"{dask['wall']:.1f}",
+                     f"{articles / dask['wall']:.0f}"))
+    return _render(head, body)
+
+
 def table(rows: list[dict]) -> str:
     head = ("checkout", "feed", "articles", "docs", "full s", "art/s", "bare art/s", "÷ bare", "CPU s", "CPU ms/art",
             "bare CPU ms/art", "peak RSS MB", "index MB", "no-change s", "ratio", "1 changed s", "ratio")
@@ -141,6 +180,11 @@ def table(rows: list[dict]) -> str:
                      f"{1000 * bare['cpu'] / max(bare['documents'], 1):.1f}", f"{full['peak_rss'] / 2**20:.0f}",
                      f"{r['size'] / 2**20:.0f}", f"{same['wall']:.2f}", f"{same['wall'] / full['wall']:.1%}",
                      f"{one['wall']:.2f}", f"{one['wall'] / full['wall']:.1%}"))
+    return _render(head, body)
+
+
+def _render(head: tuple, body: list[tuple]) -> str:
+    """A Markdown table, columns right-aligned."""
     widths = [max(len(str(x)) for x in col) for col in zip(head, *body)]
     fmt = lambda row: "| " + " | ".join(str(x).rjust(w) for x, w in zip(row, widths)) + " |"  # noqa: E731
     return "\n".join([fmt(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(fmt, body)])
@@ -155,6 +199,8 @@ def main(argv=None) -> int:
     p.add_argument("--lede-root", action="append", type=Path, metavar="DIR",
                    help="a checkout of Lede whose rebuild to time (repeatable, to compare checkouts in one run; "
                         "default: this one)")
+    p.add_argument("--xapian", action="store_true",
+                   help="also time the Xapian shard rebuild, here and on a local Dask cluster")
     args = p.parse_args(argv)
     roots = [r.resolve() for r in args.lede_root or [ROOT]]
     for root in roots:
@@ -169,11 +215,13 @@ def main(argv=None) -> int:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="lede-bench-rebuild-"))
     workdir.mkdir(parents=True, exist_ok=True)
     load = os.getloadavg()[0]
-    rows = []
+    rows, xapian_rows = [], []
     try:
         for feed in feeds:
             print(f"benchmarking {feed} …", file=sys.stderr, flush=True)
             rows.extend(bench_feed(feed.resolve(), workdir, args.jobs, roots))
+            if args.xapian:
+                xapian_rows.append(bench_xapian(feed.resolve(), workdir, args.jobs))
     finally:
         if not args.workdir:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -185,6 +233,10 @@ def main(argv=None) -> int:
     for r in rows:
         print(f"{r['root']}, {r['feed']}: {r['folded']} identical articles folded; no-change rebuild mode "
               f"{r['same']['mode']!r}; one-changed rebuild: {r['one']['counts']}")
+    if xapian_rows:
+        print(f"\npython -m index rebuild --backend xapian --shards {XAPIAN_SHARDS} (Dask: a scheduler and two "
+              "workers on 127.0.0.1)")
+        print(xapian_table(xapian_rows))
     return 0
 
 

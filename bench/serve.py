@@ -32,6 +32,12 @@ limit 1 s) unless --datasette-setting says otherwise; responses missing a facet
 (Datasette drops one that overran its time limit) are counted in the table.
 All traffic is to 127.0.0.1. --lede-root DIR builds and serves another checkout
 (e.g. `git archive <commit> | tar -x -C DIR`) for before/after tables.
+
+``--backend xapian`` measures Lede on its Xapian backend instead (README, "Scaling out"): the
+build is ``rebuild --backend xapian --shards 3``, three ``xapian-tcpsrv`` serve the shards on
+127.0.0.1 (each in its own session, stopped with the rest), and gunicorn runs with
+``LEDE_BACKEND=xapian``; the record is bench/out/serve-<corpus>-xapian.json. The shard servers'
+memory is not in the RSS row (it counts gunicorn's workers), and all of it shares the 2 cores.
 """
 from __future__ import annotations
 
@@ -108,16 +114,24 @@ def run_step(name: str, argv: list[str], log_path: Path, timeout: float = 3600, 
     return time.perf_counter() - started
 
 
-def build_lede(feed: Path, work: Path, lede_root: Path) -> dict:
-    index_dir = work / "lede-index"
+XAPIAN_SHARDS = 3
+
+
+def build_lede(feed: Path, work: Path, lede_root: Path, backend: str = "whoosh") -> dict:
+    index_dir = work / ("lede-index" if backend == "whoosh" else "lede-xapian")
     shutil.rmtree(index_dir, ignore_errors=True)
+    shards = ("--backend", "xapian", "--shards", str(XAPIAN_SHARDS)) if backend == "xapian" else ()
     seconds = run_step("lede rebuild", [sys.executable, "-m", "index", "rebuild", "--source", str(feed),
-                                        "--index-dir", str(index_dir)], work / "lede-build.log", cwd=lede_root)
+                                        "--index-dir", str(index_dir), *shards], work / "lede-build.log",
+                       cwd=lede_root)
     return {"index_dir": str(index_dir), "build_s": round(seconds, 2), "size_bytes": lede_index_size(index_dir)}
 
 
 def lede_index_size(index_dir: Path) -> int:
     """Bytes of the live generation only (older generations kept for rollback are not served)."""
+    shards = index_dir / "xapian" / "live"
+    if shards.is_symlink():  # the Xapian backend's live shard generation
+        return dir_size(shards.resolve())
     pointer = index_dir / "CURRENT"
     live = index_dir / pointer.read_text().strip() if pointer.exists() else index_dir
     return dir_size(live)
@@ -222,10 +236,12 @@ def _killpg(proc: subprocess.Popen) -> None:
 
 
 def start_lede(index_dir: str, work: Path, gunicorn_args: str | None, workers: int | None,
-               lede_root: Path) -> Server:
+               lede_root: Path, shards=None) -> Server:
     port = free_port()
     env = {**os.environ, "PORT": str(port), "LEDE_INDEX_DIR": index_dir,
            "PATH": str(BIN) + os.pathsep + os.environ.get("PATH", "")}
+    if shards:
+        env.update(LEDE_BACKEND="xapian", LEDE_XAPIAN_SHARDS=shards.env)
     env.pop("GUNICORN_CMD_ARGS", None)
     if gunicorn_args:
         env["GUNICORN_CMD_ARGS"] = gunicorn_args  # gunicorn: these override web/gunicorn.conf.py
@@ -233,6 +249,17 @@ def start_lede(index_dir: str, work: Path, gunicorn_args: str | None, workers: i
         env["WEB_CONCURRENCY"] = str(workers)
     return Server("lede (gunicorn)", ["sh", "-c", procfile_web_line(lede_root)], env, f"http://127.0.0.1:{port}",
                   "/healthz", work / "lede-server.log", cwd=lede_root)
+
+
+def start_shards(index_dir: str):
+    """One xapian-tcpsrv per shard of the live generation on 127.0.0.1 (bench/shard_servers.py)."""
+    from shard_servers import NoShardServer, ShardServers
+
+    paths = [Path(index_dir) / "xapian" / "live" / f"shard-{k:02d}" for k in range(XAPIAN_SHARDS)]
+    try:
+        return ShardServers(paths)
+    except NoShardServer as exc:
+        raise BenchError(str(exc)) from None
 
 
 def start_datasette(db: str, work: Path, settings: list[tuple[str, str]]) -> Server:
@@ -355,14 +382,15 @@ def run_corpus(corpus: str, args) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     feed = ensure_feed(corpus)
     args.query_groups = query_set.make_queries(feed, args.queries + args.concurrent_queries, seed=args.seed)
-    record_path = args.out or OUT / f"serve-{corpus}.json"
+    record_path = record_of(corpus, args)
     previous = json.loads(record_path.read_text()) if record_path.exists() else {}
     result = {"corpus": corpus, "articles": sum(1 for _ in open(feed, "rb")), "command": " ".join(sys.argv),
               "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "cpus": os.cpu_count(),
               "load_avg_before": os.getloadavg(), "gunicorn_args": args.gunicorn_args,
               "web_concurrency": args.workers, "lede_root": str(args.lede_root),
               "datasette_settings": args.datasette_setting, "datasette_size": args.datasette_size,
-              "clients": args.clients, "duration_s": args.duration, "slices": args.slices}
+              "clients": args.clients, "duration_s": args.duration, "slices": args.slices,
+              "backend": args.backend}
     sides = {}
     builds = reused_builds(corpus, record_path, previous) if args.reuse else {}
     for kind in ("lede", "datasette"):
@@ -372,7 +400,8 @@ def run_corpus(corpus: str, args) -> dict:
                   f"({build['build_s']} s)", flush=True)
         else:
             print(f"[{corpus}] {kind}: building …", flush=True)
-            build = build_lede(feed, work, args.lede_root) if kind == "lede" else build_datasette(feed, work)
+            build = (build_lede(feed, work, args.lede_root, args.backend) if kind == "lede"
+                     else build_datasette(feed, work))
             print(f"[{corpus}] {kind}: built in {build['build_s']} s, {build['size_bytes'] / 1e6:.1f} MB",
                   flush=True)
         sides[kind] = {"build": build}
@@ -380,16 +409,20 @@ def run_corpus(corpus: str, args) -> dict:
     record_path.write_text(json.dumps({**previous, **result, **sides}, indent=2))
     if args.build_only:
         return None
-    servers = {}
+    servers, shards = {}, None
     try:
         print(f"[{corpus}] serving both and measuring …", flush=True)
+        if args.backend == "xapian":
+            shards = start_shards(sides["lede"]["build"]["index_dir"])
         servers["lede"] = start_lede(sides["lede"]["build"]["index_dir"], work, args.gunicorn_args, args.workers,
-                                     args.lede_root)
+                                     args.lede_root, shards)
         servers["datasette"] = start_datasette(sides["datasette"]["build"]["db"], work, args.datasette_setting)
         measured = measure(servers, {k: request_paths(feed, k, args) for k in servers}, args)
     finally:
         for server in servers.values():
             server.stop()
+        if shards is not None:
+            shards.stop()
     for kind in sides:
         sides[kind].update(measured[kind])
     result.update(sides)
@@ -397,6 +430,11 @@ def run_corpus(corpus: str, args) -> dict:
     result["table"] = table_rows(result)
     record_path.write_text(json.dumps(result, indent=2))
     return result
+
+
+def record_of(corpus: str, args) -> Path:
+    """Where a run's record goes: --out, else bench/out/serve-<corpus>[-xapian].json."""
+    return args.out or OUT / f"serve-{corpus}{'' if args.backend == 'whoosh' else '-' + args.backend}.json"
 
 
 def reused_builds(corpus: str, record_path: Path, previous: dict) -> dict:
@@ -475,7 +513,8 @@ def table_rows(r: dict) -> list[dict]:
 
 def print_table(r: dict) -> None:
     print()
-    print(f"== {r['corpus']}: {r['articles']} articles · {r['cpus']} CPUs · load avg before "
+    print(f"== {r['corpus']}{' (Lede on ' + str(XAPIAN_SHARDS) + ' Xapian shards)' if r.get('backend') == 'xapian' else ''}: "
+          f"{r['articles']} articles · {r['cpus']} CPUs · load avg before "
           f"{r['load_avg_before'][0]:.2f}, after {r['load_avg_after'][0]:.2f} · "
           f"gunicorn args: {r['gunicorn_args'] or '(Procfile defaults)'}")
     header = f"{'metric':<40} {'Lede':>14} {'Datasette':>14} {'Lede/DS':>8}  {'target':<24} result"
@@ -498,6 +537,8 @@ def fmt(v) -> str:
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description="Benchmark Lede against Datasette + SQLite FTS5 on the same articles.")
+    p.add_argument("--backend", choices=("whoosh", "xapian"), default="whoosh",
+                   help="Lede's backend: its embedded Whoosh index (default) or 3 Xapian shards on 127.0.0.1")
     p.add_argument("--corpus", default="real",
                    help="real, synthetic-N (made with bench/corpus.py --synthetic N), both (= real and "
                         "synthetic-100000), or NAME for an existing bench/out/NAME.jsonl")
@@ -548,7 +589,7 @@ def main(argv=None) -> int:
             result = run_corpus(corpus, args)
             if result is not None:
                 print_table(result)
-            print(f"(written to {args.out or OUT / f'serve-{corpus}.json'})")
+            print(f"(written to {record_of(corpus, args)})")
     except BenchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -63,6 +63,13 @@ def cmd_rebuild(args) -> int:
         return 2
     if not args.quiet and not args.source:  # say where the sources came from when nobody named them
         print(f"rebuild: sources from {origin}", file=sys.stderr)
+    if args.backend == "xapian":
+        from .shards.command import rebuild_shards
+
+        return rebuild_shards(args, sources)
+    if args.scheduler:
+        print("error: --scheduler runs the Xapian shard rebuild (--backend xapian)", file=sys.stderr)
+        return 2
     try:
         summary = build.rebuild(sources, args.index_dir, full=args.full, jobs=args.jobs, progress=progress,
                                 fetch=settings, allow_removal=args.allow_removal)
@@ -169,6 +176,13 @@ def parser() -> argparse.ArgumentParser:
                         "each source's own (lede.toml's extractor), else full")
     r.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     r.add_argument("--quiet", action="store_true", help="no progress output on stderr")
+    r.add_argument("--backend", choices=("whoosh", "xapian"), default="whoosh",
+                   help="whoosh: the embedded index (default); xapian: shard databases for xapian-tcpsrv "
+                        "under INDEX_DIR/xapian (README, \"Scaling out\")")
+    r.add_argument("--shards", type=shard_count, default=3, metavar="N",
+                   help="with --backend xapian: how many shards (default: 3)")
+    r.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help="with --backend xapian: clean on this Dask cluster (default: here)")
     r.set_defaults(func=cmd_rebuild)
     c = sub.add_parser("clean", help="show what the cleaner keeps and removes")
     c.add_argument("files", nargs="+", metavar="FILE")
@@ -194,6 +208,12 @@ def positive_int(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError(f"--jobs must be a positive integer, not {value!r}")
     return number
+
+
+def shard_count(value: str) -> int:
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"--shards must be a positive integer, not {value!r}")
+    return int(value)
 
 
 def main(argv=None) -> int:

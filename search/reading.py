@@ -27,6 +27,9 @@ def marked_article(engine, article_id: str, q: str = "", match: str = "all") -> 
 
     A query that cannot be read marks nothing (the page still shows the article).
     """
+    if hasattr(engine, "article_spans"):  # the Xapian backend finds the spans its own way (search/xapian/)
+        found = engine.article_spans(article_id, q, match)
+        return mark_paragraphs(*found) if found is not None else None
     live = engine.live()
     searcher = live.searcher
     docnum = searcher.document_number(id=article_id)
@@ -41,6 +44,12 @@ def marked_article(engine, article_id: str, q: str = "", match: str = "all") -> 
     terms = highlight.positive_terms(query, searcher.reader()) if query is not None else set()
     spans = {name: highlight.match_spans(searcher, terms, name, [docnum], live.blocks)[docnum]
              for name in (f.TITLE, f.BODY, f.CAPTIONS)} if terms else {}
+    return mark_paragraphs(article, stored, spans)
+
+
+def mark_paragraphs(article: dict, stored: dict, spans: dict) -> dict:
+    """``article`` with ``title_html``, each paragraph's ``html`` and the count of ``marks``, from the
+    (start, end) ``spans`` of each stored text field (title, body, captions)."""
     article["title_html"] = highlight.mark(article.get("title") or "", spans.get(f.TITLE, ()))
     offsets = {f.BODY: 0, f.CAPTIONS: 0}
     for paragraph in article.get("paragraphs", ()):

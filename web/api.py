@@ -106,7 +106,8 @@ def api_article(article_id: str):
 @bp.get("/healthz")
 def healthz():
     try:
-        return jsonify(get_engine().health())
+        health = get_engine().health()  # the Xapian backend reports each shard, "unavailable" when one is down
+        return jsonify(health), 503 if health["status"] == "unavailable" else 200
     except IndexUnavailable as exc:
         return jsonify({"status": "unavailable", "message": exc.message}), 503
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from flask import Flask, current_app, has_request_context, request
 
 from search import Engine
+from search.backend import open_engine
 
 #: The engine's key in ``app.extensions`` (tests, gunicorn.conf.py and bench/stories.py read it there).
 KEY = "lede_engine"
@@ -25,7 +26,7 @@ REQUEST_KEY = "lede.engine"
 
 def init_app(app: Flask) -> None:
     """Give ``app`` its engine over ``app.config["INDEX_DIR"]``."""
-    app.extensions[KEY] = Engine(app.config["INDEX_DIR"])
+    app.extensions[KEY] = open_engine(app.config["INDEX_DIR"])  # LEDE_BACKEND decides (search/backend.py)
 
 
 def request_engine(environ: dict, engine: Engine) -> Engine:

@@ -204,6 +204,9 @@ SCHEMAS = {
                                for name in ("outlet", "section", "published")},
             },
             "suggestion": {"type": ["string", "null"], "description": "A corrected query (did you mean)."},
+            "partial_shards": {"type": "array", "items": {"type": "string"},
+                               "description": "LEDE_BACKEND=xapian only: the shards (host:port) that were down "
+                                              "and left out of this answer (LEDE_XAPIAN_PARTIAL=1); empty when all answered."},
             "partial_total": {"type": "integer", "minimum": 0,
                               "description": "When all the words together match less than a page: how many "
                                              "articles matching most of them follow the full matches "
@@ -240,16 +243,30 @@ SCHEMAS = {
         "type": "object",
         "required": ["status", "documents"],
         "properties": {
-            "status": {"const": "ok"},
+            "status": {"enum": ["ok", "degraded"],
+                       "description": "`degraded`: some Xapian shards are down and LEDE_XAPIAN_PARTIAL=1 answers from the rest."},
             "documents": {"type": "integer", "minimum": 0},
             "generation": {"type": ["string", "null"], "description": "The live index generation."},
+            "backend": {"enum": ["xapian"], "description": "Present when LEDE_BACKEND=xapian answers."},
+            "shards": {"type": "array", "items": ref("ShardHealth")},
         },
+    },
+    "ShardHealth": {
+        "type": "object",
+        "description": "One Xapian shard server (LEDE_XAPIAN_SHARDS), as /healthz found it.",
+        "required": ["shard", "status"],
+        "properties": {"shard": {"type": "string", "description": "host:port"},
+                       "status": {"enum": ["ok", "down"]},
+                       "documents": {"type": "integer", "minimum": 0},
+                       "generation": {"type": "string"},
+                       "message": {"type": "string", "description": "Why it is down."}},
     },
     "Unavailable": {
         "type": "object",
         "required": ["status", "message"],
         "properties": {"status": {"const": "unavailable"},
-                       "message": {"type": "string", "description": "What is wrong and the command that fixes it."}},
+                       "message": {"type": "string", "description": "What is wrong and the command that fixes it."},
+                       "shards": {"type": "array", "items": ref("ShardHealth")}},
     },
 }
 
