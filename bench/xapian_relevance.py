@@ -55,9 +55,8 @@ def xapian_runs(docs, queries, workdir: Path, configs: list[tuple[float, float]]
             for qid, text in queries.items():
                 request = SearchRequest(q=" ".join(relevance.words(text)), match="any", collapse=False)
                 view, _, scored = engine.matches(request)
-                ids = view.ordinals["id"]
-                ranked = sorted(scored or [], key=lambda sd: (-sd[0], ids.by_doc[sd[1]]))[:DEPTH]
-                runs[qid] = [ids.values[ids.by_doc[d]] for _, d in ranked]
+                ranked = ranking.ranked(view, scored or [])[:DEPTH]
+                runs[qid] = [view.article_id(d) for d, _ in ranked]
             found[config] = (runs, (time.perf_counter() - started) * 1000 / max(1, len(queries)))
         engine.close()
         return found

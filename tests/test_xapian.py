@@ -16,7 +16,7 @@ import pytest
 
 from conftest import SEEDS, SHARED_DATA
 from test_collapse import OTHER, STORY  # the syndicated story and an unrelated one
-from index import build
+from index.store import build
 from index.shards import write
 from web import create_app
 from xapian_servers import start_servers

@@ -9,7 +9,7 @@ same code as the rebuild, or the Articles could differ.
 """
 from __future__ import annotations
 
-from index.clean import clean
+from index.extract.clean import clean
 
 BATCH = 50  # raw articles per task: big enough that scheduling is a small share of the work
 CONNECT_SECONDS = 10

@@ -3,19 +3,18 @@ shard rebuild — parse nothing, call write.rebuild (on a Dask cluster with --sc
 from __future__ import annotations
 
 import json
+import importlib.util
 import sys
 
-from index import generations
-from index.build import default_jobs
+from index.store import generations
+from index.store.build import default_jobs
 
 from .write import ShardWriteFailed, rebuild, shard_paths
 
 
 def rebuild_shards(args, sources: list) -> int:
     """Rebuild the shards under ``args.index_dir``; prints the summary, returns the exit status."""
-    try:
-        import xapian  # noqa: F401 — only to say what is missing before any work
-    except ImportError:
+    if importlib.util.find_spec("xapian") is None:  # say what is missing before any work
         print("error: --backend xapian needs the Xapian bindings: pip install '.[xapian]'", file=sys.stderr)
         return 2
     clean_all = None

@@ -23,9 +23,10 @@ from __future__ import annotations
 import hashlib
 import json
 
+from index import analysis
 from index import schema as f
 from index.article import Article
-from index.document import parse_date, to_document
+from index.store.document import parse_date, to_document
 
 #: Searched text field → term prefix. Terms start with a lower-case letter or a digit, so prefixes
 #: of capitals never run into a term.
@@ -90,7 +91,7 @@ def to_xapian(article: Article, source_hash: str, copy_of: str, xapian) -> objec
     doc.add_value(SLOTS["newest"], f"{day.translate(_NEWEST) if day else UNDATED_KEY}\x00{article.id}")
     doc.add_boolean_term(bounded(COPY_PREFIX + copy_of))
     doc.add_value(SLOTS["copy"], copy_of)
-    for word in f.spell_words(fields[f.TITLE], fields[f.BODY], fields[f.CAPTIONS]):
+    for word in analysis.spell_words(fields[f.TITLE], fields[f.BODY], fields[f.CAPTIONS]):
         doc.add_boolean_term(WORD_PREFIX + word)
     doc.set_data(json.dumps({"article": article.to_json(), "hash": source_hash}, ensure_ascii=False))
     return doc

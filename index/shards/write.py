@@ -28,13 +28,13 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from index import generations
+from index.store import generations
 from index.article import Article
-from index.clean import clean
+from index.extract.clean import clean
 from index.fingerprint import sketch
-from index.read import ReadError, find_sources, read_source
-from index.sourcefile import Overrides, Source, source_of
-from index.sources import item_hash, text_key
+from index.extract.read import ReadError, find_sources, read_source
+from index.extract.sourcefile import Overrides, Source, source_of
+from index.store.sources import item_hash, text_key
 
 from . import layout
 

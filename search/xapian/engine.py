@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from types import SimpleNamespace
 
 import xapian
@@ -21,7 +21,6 @@ from index import schema as f
 from index.shards import layout
 
 from .. import facets, feedback, highlight, ranking, similar
-from ..cache import LRUCache
 from ..errors import BadQuery, IndexUnavailable
 from ..parse import parse_query
 from ..request import MAX_PAGE, UNDATED, SearchRequest
@@ -33,7 +32,6 @@ from .shards import ShardSet, ShardUnavailable
 from .translate import Translator, and_all, exact, or_all
 from .view import MatchView, column
 
-CACHE_SIZE = 512  # cached responses per process
 SNIPPET_FIELDS = (f.BODY, f.CAPTIONS)
 SCHEMA = layout.SCHEMA
 MIN_NORMLEN = 0.5  # Xapian's BM25 default: the shortest document length, relative to the average, it scores by
@@ -97,7 +95,6 @@ class _Statistics:
 class XapianEngine:
     def __init__(self, shards: ShardSet, index_dir):
         self.shards, self.index_dir = shards, index_dir
-        self._cache = LRUCache(CACHE_SIZE)
 
     # -- lifecycle -------------------------------------------------------
     def live(self) -> ShardLive:
@@ -137,7 +134,7 @@ class XapianEngine:
     def search(self, request: SearchRequest) -> ShardResults:
         """As ``search.Engine.search``; raises BadQuery, ShardUnavailable or IndexUnavailable."""
         started = time.perf_counter()
-        return self._on_shards(lambda snapshot: self._cached(snapshot, request, started))
+        return self._on_shards(lambda snapshot: self._search(snapshot, request, started))
 
     def _on_shards(self, work):
         """``work(snapshot)``, connecting again once when a shard fails mid-way (the second connection
@@ -151,15 +148,6 @@ class XapianEngine:
         except xapian.Error as exc:
             self.shards.forget()
             raise IndexUnavailable(f"a shard failed during the search ({exc}) — retry") from None
-
-    def _cached(self, snapshot, request, started):
-        key = (request, snapshot.generation, tuple(sorted(snapshot.down)))
-        cached = self._cache.get(key)
-        if cached is not None:
-            return replace(cached, took_ms=_ms(started))
-        results = self._search(snapshot, request, started)
-        self._cache.put(key, results)
-        return results
 
     def _search(self, snapshot, request: SearchRequest, started: float) -> ShardResults:
         parsed, query, allowed = self._plan(snapshot, request)

@@ -16,7 +16,7 @@ from index.shards import layout
 
 from .. import highlight
 from ..common_words import source_field
-from ..phrases import MixedPhrase, offsets_of, phrase_terms
+from ..fast.phrases import MixedPhrase, offsets_of, phrase_terms
 
 def positive_parts(query) -> list:
     """The query's parts that can match (NOT parts left out): Phrases, and (field, test) word tests."""

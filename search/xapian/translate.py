@@ -27,7 +27,7 @@ from index.shards import layout
 from .. import filters
 from ..errors import BadQuery
 from ..parse import undated
-from ..phrases import MixedPhrase
+from ..fast.phrases import MixedPhrase
 
 MAX_EXPANSION = 1000  # terms a wildcard or fuzzy word may stand for (Whoosh expands without a bound)
 #: Typed-filter fields whose values are boolean terms.

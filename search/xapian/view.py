@@ -1,8 +1,8 @@
 """What exports and attention counts read from ``engine.matches()``, over Xapian shards.
 
-search/export.py and search/attention.py work on the Whoosh backend's per-document columns
-(``live.ordinals``, ``live.newest_rank``) and stored fields, indexed by docnum. ``MatchView`` offers
-the same names, keyed by the combined shards' docids. A column is read without fetching any document:
+search/export.py and search/attention.py ask the Whoosh backend's LiveIndex about documents by
+docnum (``column``, ``article_id``, ``id_ranks``, ``date_key``) and read their stored fields.
+``MatchView`` answers the same questions, keyed by the combined shards' docids. A column is read without fetching any document:
 an Enquire over the documents, collapsing on the column's value slot with room for every document in
 a group, gives each match's value as its collapse key — one exchange per shard, not one per document.
 """
@@ -49,7 +49,6 @@ class MatchView:
         self.generation = snapshot.generation
         self.searcher = self  # exports read ``live.searcher.stored_fields``, feedback.py its schema too
         self.schema = layout.SCHEMA
-        self.ordinals = _Ordinals(self)  # ordinals[field]: a Column over every document, read on first use
         self._memo: dict = {}
 
     def stored_fields(self, docid: int) -> dict:
@@ -66,25 +65,23 @@ class MatchView:
     def all_docs(self) -> set:
         return self.memo(("all",), lambda: set(column(self._db, layout.SLOTS[f.ID])))
 
-    @property
-    def newest_rank(self) -> dict[int, int]:
-        return self.memo(("rank", "newest"), lambda: self._rank("newest"))
+    def article_id(self, docid: int) -> str:
+        ids = self.column(f.ID)
+        return ids.values[ids.by_doc[docid]]
 
-    @property
-    def oldest_rank(self) -> dict[int, int]:
-        return self.memo(("rank", "oldest"), lambda: self._rank("oldest"))
+    def id_ranks(self, docids):
+        """Each document's position in article-id order (ranking.py breaks ties by it)."""
+        return map(self.column(f.ID).by_doc.__getitem__, docids)
+
+    def date_key(self, oldest: bool = False):
+        """docid → position when sorted newest (``oldest``: oldest) first, ties by article id."""
+        order = "oldest" if oldest else "newest"
+        return self.memo(("rank", order), lambda: self._rank(order)).__getitem__
 
     def _rank(self, order: str) -> dict[int, int]:
         keys = column(self._db, layout.SLOTS[order], self._matcher)  # the date, then the id
         return {d: rank for rank, d in enumerate(sorted(keys, key=keys.__getitem__))}
 
     def column(self, field: str) -> Column:
+        """A value slot over every document, read on first use (LiveIndex.column's counterpart)."""
         return self.memo(("column", field), lambda: Column(column(self._db, layout.SLOTS[field])))
-
-
-class _Ordinals:
-    def __init__(self, view: MatchView):
-        self._view = view
-
-    def __getitem__(self, field: str) -> Column:
-        return self._view.column(field)
