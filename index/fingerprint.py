@@ -10,6 +10,8 @@ one hash per word, cheap enough for the indexer.
 from __future__ import annotations
 
 import heapq
+from array import array
+from collections import Counter
 import re
 import struct
 import zlib
@@ -62,3 +64,43 @@ def similarity(a: frozenset[int], b: frozenset[int]) -> float:
 
 def is_duplicate(a: frozenset[int], b: frozenset[int]) -> bool:
     return similarity(a, b) >= DUPLICATE_SIMILARITY
+
+
+def copy_groups(column) -> tuple[array, dict[int, list[int]]]:
+    """Near-identical copies among documents given as packed sketches in docnum order: (each document's
+    group, as the docnum of the group's first document; group → its documents, for groups of several).
+
+    In docnum order, a document whose sketch matches a group's first document joins that group, else
+    it starts one. Two sketches can only match when they share at least half of the hashes of
+    either, so the candidates are the groups sharing that many hashes, counted through an index
+    hash → groups. Both search backends group with this (search/collapse.py, index/shards/write.py).
+    """
+    of = array("i", range(len(column)))
+    documents: dict[int, list[int]] = {}
+    sketches = [unpack(c) for c in column]
+    by_hash: dict[int, list[int]] = {}
+    for d, sketch in enumerate(sketches):
+        if not sketch:
+            continue
+        home = _home(sketch, sketches, by_hash)
+        if home is None:
+            for h in sketch:
+                by_hash.setdefault(h, []).append(d)
+        else:
+            of[d] = home
+            documents.setdefault(home, [home]).append(d)
+    return of, documents
+
+
+def _home(sketch, sketches, by_hash) -> int | None:
+    """The first group whose first document's sketch matches ``sketch``, if any."""
+    shared = Counter()
+    for h in sketch:
+        group = by_hash.get(h)
+        if group:
+            shared.update(group)
+    enough = (len(sketch) + 1) // 2  # fewer shared hashes cannot reach DUPLICATE_SIMILARITY
+    for group in sorted(s for s, n in shared.items() if n >= enough):
+        if is_duplicate(sketch, sketches[group]):
+            return group
+    return None

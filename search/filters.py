@@ -106,12 +106,12 @@ def split(query, live, match: str) -> tuple[wq.Query | None, set | None]:
     """
     query = _resolve(query, live)
     required, excluded = [], []
-    rest = _take(query, match, required, excluded)
+    rest = take_filters(query, match, required, excluded)
     if not required and not excluded:
         return query, None
     by_param: dict = {}
     for part in required:
-        by_param.setdefault(_param_of(part), set()).update(_docs(part, live))
+        by_param.setdefault(param_of(part), set()).update(_docs(part, live))
     docs = set(live.terms.all())
     for allowed in sorted(by_param.values(), key=len):
         docs &= allowed
@@ -120,7 +120,7 @@ def split(query, live, match: str) -> tuple[wq.Query | None, set | None]:
     return rest, docs
 
 
-def _take(query, match: str, required: list, excluded: list, top: bool = True):
+def take_filters(query, match: str, required: list, excluded: list, top: bool = True):
     """``query`` with its top-level filters moved to ``required``/``excluded`` (None when nothing is left).
 
     ``top``: ``query`` is the whole query, or a part every hit must match (a part of a top-level AND).
@@ -128,7 +128,7 @@ def _take(query, match: str, required: list, excluded: list, top: bool = True):
     grouped = isinstance(query, wq.And) or (match == "any" and isinstance(query, wq.Or) and not query.minmatch)
     if top and grouped:
         inner = isinstance(query, wq.And)
-        kept = [q for q in query.subqueries if _take(q, match, required, excluded, inner) is not None]
+        kept = [q for q in query.subqueries if take_filters(q, match, required, excluded, inner) is not None]
         if len(kept) == len(query.subqueries):
             return query
         if len(kept) <= 1:
@@ -147,15 +147,15 @@ def _take(query, match: str, required: list, excluded: list, top: bool = True):
     if isinstance(query, wq.AndNot) and top:
         if is_filter(query.b):
             excluded.append(query.b)
-            return _take(query.a, match, required, excluded)
-        rest = _take(query.a, match, required, excluded)
+            return take_filters(query.a, match, required, excluded)
+        rest = take_filters(query.a, match, required, excluded)
         # Nothing but filters before a word's exclusion (outlet:CNN -Trump): the query stays whole, its
         # filters applied twice (a no-op), so that something is left to search for.
         return wq.AndNot(rest, query.b) if rest is not None else query
     return query
 
 
-def _param_of(part) -> frozenset | int:
+def param_of(part) -> frozenset | int:
     """Which parameter a filter part stands for; a part mixing several is one of its own kind."""
     params = frozenset(PARAM_OF[name] for name in fields_of(part))
     return params if len(params) == 1 else id(part)

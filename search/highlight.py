@@ -100,7 +100,7 @@ def match_spans(searcher, terms, fieldname: str, docnums, blocks=None) -> dict[i
             for d, chars in term_characters(reader, field, text, local, blocks, (n, field, text)):
                 spans[offset + d].extend((start, end) for _, start, end in chars)
     for d in ordered:
-        spans[d] = _merge(spans[d])
+        spans[d] = merge_spans(spans[d])
     return spans
 
 
@@ -160,7 +160,7 @@ def term_characters(reader, fieldname: str, text: bytes, docnums: list[int], blo
     return term_values(reader, fieldname, text, docnums, "characters", blocks, key)
 
 
-def _merge(spans: list) -> list[tuple[int, int]]:
+def merge_spans(spans: list) -> list[tuple[int, int]]:
     """Sorted, non-overlapping spans (a joined ``tear-gas`` covers its parts)."""
     merged: list = []
     for start, end in sorted(spans):

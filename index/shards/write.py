@@ -3,7 +3,7 @@
 Stages: find and read the sources (read.py, as the Whoosh rebuild does) → clean each raw article
 (clean.py), or take it unchanged from the live generation when its source digest (sources.item_hash)
 is the one it was cleaned from → fold identical articles and refuse repeated ids (the first in source
-order wins, as in build.py) → put near-duplicates into copy groups (search/collapse.py's grouping, in
+order wins, as in build.py) → put near-duplicates into copy groups (index/fingerprint.py's grouping, in
 id order) → write every article into the shard a stable hash of its id names (layout.py) → switch.
 
 Atomicity: a rebuild writes a complete new generation, one database per shard, in
@@ -31,7 +31,7 @@ from pathlib import Path
 from index.store import generations
 from index.article import Article
 from index.extract.clean import clean
-from index.fingerprint import sketch
+from index import fingerprint
 from index.extract.read import ReadError, find_sources, read_source
 from index.extract.sourcefile import Overrides, Source, source_of
 from index.store.sources import item_hash, text_key
@@ -196,13 +196,11 @@ def _previous_articles(index_dir: Path) -> dict[str, tuple[str, Article]]:
 
 def copy_groups(articles: list[tuple[Article, str]]) -> dict[str, str]:
     """article id → the id of its copy group's first article, grouped as the Whoosh backend groups
-    (search/collapse.CopyGroups over the body sketches), in id order."""
-    from search.collapse import CopyGroups  # the one grouping both backends use
-
+    (fingerprint.copy_groups over the body sketches, as search/collapse.py groups), in id order."""
     ordered = sorted(a.id for a, _ in articles)
     body = {a.id: a.text("body", "subhead", "list") for a, _ in articles}
-    groups = CopyGroups([sketch(body[i]) for i in ordered])
-    return {i: ordered[groups.group(d)] for d, i in enumerate(ordered)}
+    of, _ = fingerprint.copy_groups([fingerprint.sketch(body[i]) for i in ordered])
+    return {i: ordered[of[d]] for d, i in enumerate(ordered)}
 
 
 def write_shards(target: Path, articles, copies: dict[str, str], shards: int, jobs: int = 1) -> list[int]:

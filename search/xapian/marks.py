@@ -76,4 +76,4 @@ def spans(parts: list, fieldname: str, text: str) -> list[tuple[int, int]]:
         for term, places in of(field).items():
             if test(term):
                 found += [(start, end) for _, start, end in places]
-    return highlight._merge(found)  # noqa: SLF001 — the highlighter's own merging of spans
+    return highlight.merge_spans(found)  # the highlighter's own merging of spans

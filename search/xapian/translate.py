@@ -46,12 +46,12 @@ class Translator:
         None when there is none), as filters.split divides a query for the Whoosh backend."""
         query = self.resolve(query)
         required, excluded = [], []
-        rest = filters._take(query, match, required, excluded)  # the same division as Whoosh's
+        rest = filters.take_filters(query, match, required, excluded)  # the same division as Whoosh's
         if not required and not excluded:
             return self.query(query), None
         by_param: dict = {}
         for part in required:
-            by_param.setdefault(filters._param_of(part), []).append(self.boolean(part))
+            by_param.setdefault(filters.param_of(part), []).append(self.boolean(part))
         allowed = and_all([or_all(parts) for parts in by_param.values()])
         if excluded:
             allowed = xapian.Query(xapian.Query.OP_AND_NOT, allowed or xapian.Query.MatchAll,
