@@ -70,26 +70,18 @@ def cmd_rebuild(args) -> int:
     if args.scheduler:
         print("error: --scheduler runs the Xapian shard rebuild (--backend xapian)", file=sys.stderr)
         return 2
-    try:
-        summary = build.rebuild(sources, args.index_dir, full=args.full, jobs=args.jobs, progress=progress,
-                                fetch=settings, allow_removal=args.allow_removal)
-    except build.BuildFailed as exc:
-        if exc.summary is not None and not args.json:
-            for path, reason in exc.summary.skipped:
-                print(f"skipped {path}: {reason}")
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except (generations.GenerationError, sourcefile.SourcesFileError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("error: interrupted — the live index is unchanged", file=sys.stderr)
-        return 130
-    if args.json:
-        print(json.dumps(summary.to_json(), ensure_ascii=False))
-    else:
-        print(report.render(summary, args.index_dir))
-    return 0
+    def run():
+        try:
+            return build.rebuild(sources, args.index_dir, full=args.full, jobs=args.jobs, progress=progress,
+                                 fetch=settings, allow_removal=args.allow_removal)
+        except build.BuildFailed as exc:
+            if exc.summary is not None and not args.json:
+                for path, reason in exc.summary.skipped:
+                    print(f"skipped {path}: {reason}")
+            raise
+
+    return report.finish(run, (build.BuildFailed, generations.GenerationError, sourcefile.SourcesFileError),
+                         "the live index is", args.json, lambda summary: report.render(summary, args.index_dir))
 
 
 def cmd_status(args) -> int:

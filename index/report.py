@@ -5,6 +5,8 @@ the text the CLI prints and ``Summary.to_json`` into ``rebuild --json``.
 """
 from __future__ import annotations
 
+import json
+import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -114,3 +116,18 @@ def fetch_line(f: dict) -> str:
             f"({f['conditional']} conditional), {f['articles']} articles, {len(f['skipped'])} skipped"
             f"{f', {rechecked} re-checked for edits' if (rechecked := f.get('rechecked')) else ''}"
             f"{'' if f['changed'] else ', unchanged'}")
+
+
+def finish(run, errors: tuple, unchanged: str, as_json: bool, render_text) -> int:
+    """Run a rebuild and print its outcome: the summary (``--json``: as JSON, else ``render_text``'s
+    lines), or one ``error:`` line saying ``unchanged`` is unchanged. Returns the exit status."""
+    try:
+        summary = run()
+    except errors as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"error: interrupted — {unchanged} unchanged", file=sys.stderr)
+        return 130
+    print(json.dumps(summary.to_json(), ensure_ascii=False) if as_json else render_text(summary))
+    return 0

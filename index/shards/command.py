@@ -2,10 +2,10 @@
 shard rebuild — parse nothing, call write.rebuild (on a Dask cluster with --scheduler), report."""
 from __future__ import annotations
 
-import json
 import importlib.util
 import sys
 
+from index import report
 from index.store import generations
 from index.store.build import default_jobs
 
@@ -31,22 +31,18 @@ def rebuild_shards(args, sources: list) -> int:
         except ClusterUnavailable as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
-    try:
-        summary = rebuild(sources, args.index_dir, args.shards, full=args.full, clean_all=clean_all, jobs=jobs)
-    except (ShardWriteFailed, generations.GenerationError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("error: interrupted — the live shards are unchanged", file=sys.stderr)
-        return 130
-    if args.json:
-        print(json.dumps(summary.to_json(), ensure_ascii=False))
-        return 0
-    for where, reason in summary.skipped:
-        print(f"skipped {where}: {reason}")
-    print(f"{summary.generation} is live: {summary.documents} articles in {summary.shards} shards "
-          f"({', '.join(map(str, summary.per_shard))}); {summary.cleaned} cleaned, {summary.reused} unchanged, "
-          f"{summary.folded} identical copies folded, in {summary.seconds:.1f} s")
-    print("serve each shard with: " + "; ".join(
-        f"xapian-tcpsrv --port PORT{k} {path}" for k, path in enumerate(shard_paths(args.index_dir, args.shards))))
-    return 0
+    return report.finish(
+        lambda: rebuild(sources, args.index_dir, args.shards, full=args.full, clean_all=clean_all, jobs=jobs),
+        (ShardWriteFailed, generations.GenerationError), "the live shards are", args.json,
+        lambda summary: render(summary, args.index_dir))
+
+
+def render(summary, index_dir) -> str:
+    """The shard rebuild's summary as text, with the command that serves each shard."""
+    lines = [f"skipped {where}: {reason}" for where, reason in summary.skipped]
+    lines.append(f"{summary.generation} is live: {summary.documents} articles in {summary.shards} shards "
+                 f"({', '.join(map(str, summary.per_shard))}); {summary.cleaned} cleaned, {summary.reused} "
+                 f"unchanged, {summary.folded} identical copies folded, in {summary.seconds:.1f} s")
+    lines.append("serve each shard with: " + "; ".join(
+        f"xapian-tcpsrv --port PORT{k} {path}" for k, path in enumerate(shard_paths(index_dir, summary.shards))))
+    return "\n".join(lines)
