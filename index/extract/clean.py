@@ -331,9 +331,9 @@ def _blocks(raw: RawArticle) -> tuple[list[Block], dict, list[Removal]]:
     if raw.html is None:
         return [Block(p, original=p) for p in split_paragraphs(raw.text or "")], {}, []
     fast = raw.meta.get("extractor") == "fast"  # sourcefile.EXTRACTORS: the sources file's choice
-    tree = None if fast else html.load_tree(raw.html)  # the fast extractor parses the page itself
+    tree = html.FastPage(raw.html) if fast else html.load_tree(raw.html)
     page = metadata.page_metadata(html.page_tree(raw.html, tree))
-    found, captions, removed = html.extract(raw.html, raw.meta.get("url") or page.get("url"), tree, fast=fast)
+    found, captions, removed = html.extract(raw.html, raw.meta.get("url") or page.get("url"), tree)
     blocks = [Block(" ".join(text.split()), kind, original=text) for kind, text in found]
     blocks += [Block(c, "caption", original=c) for c in captions]
     return blocks, page, [Removal(reason, text) for reason, text in removed]

@@ -13,6 +13,9 @@ Every signal is a table of words per language in ``index/extract/rules.py``.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
+from itertools import accumulate
+
 from . import rules
 
 
@@ -34,14 +37,29 @@ def _is_heading(text: str) -> bool:
             and not rules.ends_sentence(text))
 
 
+def _hinted(texts: list[str]) -> set[int]:
+    """Indices of the texts holding a tracking hint (``rules.TRACKING_HINTS``, lower-cased).
+
+    One search per hint over the page's lower-cased texts joined by newlines (no hint holds one, so a
+    hint found lies within one text), not one per hint and text (the per-text test cost a tenth of the fast extractor's cleaning).
+    """
+    lowers = [text.lower() for text in texts]
+    joined = "\n".join(lowers)
+    starts = list(accumulate((len(lower) + 1 for lower in lowers), initial=0))
+    found = set()
+    for hint in rules.TRACKING_HINTS:
+        at = joined.find(hint)
+        while at != -1:
+            found.add(bisect_right(starts, at) - 1)
+            at = joined.find(hint, at + 1)
+    return found
+
+
 def find_notices(texts: list[str]) -> set[int]:
     """Indices of the paragraphs that belong to consent notices, in any position."""
     strong, weak = set(), set()
-    for i, text in enumerate(texts):
-        lower = text.lower()
-        hints = rules.ASCII_TRACKING_HINTS if lower.isascii() else rules.TRACKING_HINTS
-        if not any(hint in lower for hint in hints):
-            continue
+    for i in sorted(_hinted(texts)):
+        text = texts[i]
         terms = rules.TRACKING.findall(text)
         if not terms or is_reported_speech(text):
             continue

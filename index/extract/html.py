@@ -19,6 +19,7 @@ from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHT
 from lxml.etree import ParserError
 from lxml.html import HTMLParser, document_fromstring
 from resiliparse.extract.html2text import extract_plain_text
+from resiliparse.parse.html import HTMLTree
 from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
@@ -64,17 +65,51 @@ def trafilatura_blocks(tree, url: str | None = None) -> list[tuple[str, str]] | 
 _FAST = {"main_content": True, "alt_texts": False, "links": False, "list_bullets": True}
 
 
-def fast_blocks(html: str) -> list[tuple[str, str]] | None:
+class FastPage:
+    """A page as Resiliparse's parser (Lexbor) reads it: one parse serves the fast extractor and the
+    page's metadata (``metadata.page_metadata``), in half the time lxml takes for the metadata alone.
+
+    ``iter`` yields elements by tag in document order, with ``get``, ``text`` and ``itertext``: the part
+    of lxml's element interface that ``page_metadata`` reads.
+    """
+
+    __slots__ = ("tree",)
+
+    def __init__(self, html: str):
+        try:
+            self.tree = HTMLTree.parse(html)
+        except UnicodeEncodeError:  # a lone surrogate (a JSON escape) is not UTF-8, and Lexbor refuses the string
+            self.tree = HTMLTree.parse(html.encode("utf-8", "replace").decode("utf-8"))
+
+    def iter(self, tag: str):
+        # values(): a list at once; iterating the collection itself searches the document again per element
+        return map(_FastElement, self.tree.document.get_elements_by_tag_name(tag).values())
+
+
+class _FastElement:
+    __slots__ = ("node",)
+
+    def __init__(self, node):
+        self.node = node
+
+    def get(self, name: str) -> str | None:
+        return self.node.getattr(name)
+
+    @property
+    def text(self) -> str:
+        return self.node.text
+
+    def itertext(self):
+        return iter((self.node.text,))
+
+
+def fast_blocks(page: FastPage) -> list[tuple[str, str]] | None:
     """Main-content blocks found by Resiliparse's extractor (compiled, on the Lexbor parser), or None.
 
     Roughly a tenth of trafilatura's CPU, and less exact (bench/ingest.py measures both): the choice
     of sources whose volume matters more than the last points of F1 (``extractor = "fast"``).
     """
-    try:
-        text = extract_plain_text(html, **_FAST)
-    except TypeError:  # a lone surrogate (a JSON escape) is not UTF-8, and Resiliparse refuses the string
-        text = extract_plain_text(html.encode("utf-8", "replace").decode("utf-8"), **_FAST)
-    blocks = [("", line) for line in _lines(text)]
+    blocks = [("", line) for line in _lines(extract_plain_text(page.tree, **_FAST))]
     return blocks or None
 
 
@@ -140,8 +175,8 @@ def soup_blocks(soup: BeautifulSoup) -> list[tuple[str, str]]:
 
 
 def page_tree(html: str, tree=None):
-    """The lxml tree the page's metadata is read from (``metadata.page_metadata``): ``tree``, the one the
-    extractor reads (``load_tree``), so that a page is parsed once; lxml's own parse of a page
+    """The tree the page's metadata is read from (``metadata.page_metadata``): ``tree``, the one the
+    extractor reads (``load_tree`` or ``FastPage``), so that a page is parsed once; lxml's own parse of a page
     trafilatura's loader turns away (a fragment without ``<html>``)."""
     if tree is not None:
         return tree
@@ -154,17 +189,18 @@ def page_tree(html: str, tree=None):
 _PAGE_PARSER = HTMLParser(encoding="utf-8", remove_comments=True)
 
 
-def extract(html: str, url: str | None = None, tree=None,
-            fast: bool = False) -> tuple[list[tuple[str, str]], list[str], list[tuple[str, str]]]:
+def extract(html: str, url: str | None = None,
+            tree=None) -> tuple[list[tuple[str, str]], list[str], list[tuple[str, str]]]:
     """(main-text blocks as (kind hint, text), captions of the article's own photos, removals as (reason, text)).
 
-    ``tree``: the page as ``load_tree`` parsed it, when the caller has it already.
+    ``tree``: the page as ``load_tree`` parsed it, when the caller has it already; a ``FastPage``
+    chooses the fast extractor.
     A standfirst the page marks but the extractor dropped is put back as the first block; lists of links
     at the edge of the text (``rules.PROMO``) and the captions of other images (``rules.OTHER_IMAGE``)
     are removed, with their reason.
     """
-    if fast:
-        return fast_blocks(html) or soup_blocks(make_soup(html)), [], []
+    if isinstance(tree, FastPage):
+        return fast_blocks(tree) or soup_blocks(make_soup(html)), [], []
     tree = load_tree(html) if tree is None else tree
     blocks = trafilatura_blocks(tree, url) if tree is not None else None
     if blocks is None:

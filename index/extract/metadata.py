@@ -245,7 +245,7 @@ def _first(tree, tag: str, has: str | None = None):
 def page_metadata(tree) -> dict:
     """Outlet, section, published, byline, title and url as the page's own metadata states them.
 
-    ``tree``: the page parsed by lxml (``html.load_tree``), the same tree the extractor reads.
+    ``tree``: the page as the extractor parsed it (lxml's ``html.load_tree`` or Lexbor's ``html.FastPage``).
     Keys are present only when the page states a value.
     """
     meta = {}

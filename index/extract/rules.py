@@ -203,8 +203,6 @@ TRACKING_HINTS = ("cookie", "track", "third-party", "third party", "personal dat
                   "persoonsgegevens", "ciasteczk", "dane osobowe", "prywatności", "sīkdat", "sīkfail", "privātuma",
                   "personas dat", "slapuk", "privatumo", "küpsis", "privaatsus", "eväste", "tietosuoja", "куки",
                   "персональн", "конфиденциальност", "クッキー", "個人情報")
-#: The hints an ASCII-only paragraph can hold (most paragraphs are: they skip the others).
-ASCII_TRACKING_HINTS = tuple(hint for hint in TRACKING_HINTS if hint.isascii())
 #: Quote marks alone are not reported speech ("uses "cookies""): a quoted span of at least this many words is.
 QUOTED_SPAN = re.compile(r"[“\"«„]([^“”\"«»„]+)[”\"»“]")
 QUOTED_SPEECH_MIN_WORDS = 4
