@@ -8,8 +8,13 @@ from __future__ import annotations
 from whoosh import columns, fields
 from whoosh.analysis import CompositeAnalyzer
 
-from .analysis import text_analyzer
+from .analysis import FoldFilter, HyphenFilter, MemoStemFilter, NewsAnalyzer, QuoteFoldFilter, text_analyzer
 from .common_grams import CommonGramsAnalyzer
+
+#: Every index pickles its schema. Generations written before analysis.py was split out of this
+#: module name the analyzer's classes here (``index.schema.NewsAnalyzer``, ...): they stay
+#: reachable under these names so that such a generation still opens and serves until a rebuild.
+PICKLED_BEFORE = (FoldFilter, HyphenFilter, MemoStemFilter, NewsAnalyzer, QuoteFoldFilter)
 
 # Field names, for the search side.
 ID, URL, OUTLET, SECTION, TITLE, BODY, CAPTIONS = "id", "url", "outlet", "section", "title", "body", "captions"

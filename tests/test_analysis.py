@@ -53,3 +53,18 @@ def test_hyphenated_parts_keep_their_own_offsets_and_the_joined_form_spans_the_w
 def test_highlight_marks_the_words_as_written(engine):
     hit = engine.search(SearchRequest(q="Iran's leader")).hits[0]
     assert "<mark>Iran’s</mark>" in hit.title_html and "<mark>leader</mark>" in hit.title_html
+
+
+def test_a_schema_pickled_before_the_analyzer_moved_still_loads():
+    """Generations written before index/analysis.py existed pickled their schema with the analyzer's
+    classes under index.schema; they must still open (and analyse alike) until the next rebuild."""
+    import pickle
+
+    from index.schema import build_schema
+
+    current = pickle.dumps(build_schema(), 2)  # protocol 2, as Whoosh writes a schema
+    assert b"index.analysis\n" in current
+    old = current.replace(b"index.analysis\n", b"index.schema\n")
+    schema = pickle.loads(old)
+    text = "Protesters tear-gassed at the U.S. embassy in Baghdad's Green Zone"
+    assert [t.text for t in schema["body"].analyzer(text)] == [t.text for t in build_schema()["body"].analyzer(text)]
