@@ -35,6 +35,10 @@ FINGERPRINT = "fingerprint"
 # in every configuration cross-validated by bench/relevance.py. Changing it changes this file, so the
 # pipeline fingerprint (sources.py) makes the next rebuild a full one.
 TITLE_BOOST = 1.0
+# BM25's document-length normalisation (0: none, 1: full), per field as BM25F does it. search/ranking.py
+# applies it at query time on the Whoosh backend; the Xapian shards bake it into their term weights
+# (index/shards/layout.py), so it is declared here, where the index side can read it.
+LENGTH_B = 0.75
 # A hyphenated query word becomes a phrase of its parts: `tear-gas` finds "tear gas" and "tear-gas".
 MULTITOKEN_QUERY = "phrase"
 

@@ -19,13 +19,15 @@ from math import log
 from whoosh import query as wq
 from whoosh import scoring
 
+from index import schema as f
+
 from .collapse import Group
 
 # The textbook BM25 values. Chosen by cross-validation in bench/relevance.py (tune on TIME, report on
 # Cranfield, and the reverse; README): K1 1.6/B 0.9, tuned on both collections at once, fell below FTS5
 # on a third; the standard values with RM3 feedback (feedback.py) stay above FTS5 in both directions.
 K1 = 1.2  # term-frequency saturation
-B = 0.75  # document-length normalisation (0: none, 1: full)
+B = f.LENGTH_B  # document-length normalisation (0: none, 1: full), declared with the schema
 IDF = "robertson"  # "robertson": log(1 + (N - n + 0.5) / (n + 0.5)); "whoosh": log(N / (n + 1)) + 1
 
 

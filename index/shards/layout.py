@@ -62,8 +62,25 @@ def shard_of(article_id: str, shards: int) -> int:
     return int.from_bytes(hashlib.blake2b(article_id.encode("utf-8"), digest_size=8).digest(), "big") % shards
 
 
-def to_xapian(article: Article, source_hash: str, copy_of: str, xapian) -> object:
-    """The ``xapian.Document`` for ``article`` (``copy_of``: the id of its copy group's first article).
+#: BM25F in BM25's clothes. Xapian's BM25 normalises a term's frequency by the whole document's
+#: length; Lede's (Whoosh's BM25F) by its field's. So each field's frequency is divided here by the
+#: field's own normalisation, (1 - B) + B * length / the field's average length, and scaled by
+#: LENGTH_SCALE into an integer wdf; the query side weighs with BM25 at b = 0 and
+#: k1 = K1 * LENGTH_SCALE, which gives each term tf / (tf + K1 * norm), as BM25F does (up to the
+#: rounding of the wdf). Positions are added with no wdf of their own.
+LENGTH_SCALE = 100
+
+
+def field_lengths(article: Article, source_hash: str = "") -> dict[str, int]:
+    """Each searched field's length in words, as Whoosh counts it (the words it indexes)."""
+    fields = to_document(article, source_hash)
+    return {name: sum(len(p) for t, p in SCHEMA[name].analyzer.postings(fields.get(name) or "").items() if t)
+            for name in PREFIXES if fields.get(name)}
+
+
+def to_xapian(article: Article, source_hash: str, copy_of: str, xapian, averages: dict) -> object:
+    """The ``xapian.Document`` for ``article`` (``copy_of``: the id of its copy group's first article;
+    ``averages``: each field's average length over the whole collection, from ``field_lengths``).
 
     ``xapian`` is the module, passed in so that index/ imports without the optional bindings.
     """
@@ -73,12 +90,15 @@ def to_xapian(article: Article, source_hash: str, copy_of: str, xapian) -> objec
         text = fields.get(name) or ""
         if not text:
             continue
-        for term, postings in SCHEMA[name].analyzer.postings(text).items():
-            if not term:
-                continue
+        found = {t: p for t, p in SCHEMA[name].analyzer.postings(text).items() if t}
+        length = sum(len(p) for p in found.values())
+        average = averages.get(name) or length or 1
+        norm = (1 - f.LENGTH_B) + f.LENGTH_B * length / average
+        for term, postings in found.items():
             key = bounded(prefix + term)
             for pos, _start, _end in postings:
-                doc.add_posting(key, pos + 1)  # Xapian positions start at 1
+                doc.add_posting(key, pos + 1, 0)  # Xapian positions start at 1
+            doc.add_term(key, max(1, round(LENGTH_SCALE * len(postings) / norm)))
     for name, prefix in BOOLEAN_PREFIXES.items():
         if fields.get(name):
             doc.add_boolean_term(bounded(prefix + fields[name]))

@@ -24,6 +24,7 @@ import json
 import os
 import shutil
 import time
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -211,24 +212,41 @@ def write_shards(target: Path, articles, copies: dict[str, str], shards: int, jo
     for article, digest in sorted(articles, key=lambda ad: ad[0].id):
         per_shard[layout.shard_of(article.id, shards)].append((article, digest, copies[article.id]))
     built = str(time.time())
-    tasks = [(str(target / shard_name(k)), per_shard[k], target.name, k, shards, built) for k in range(shards)]
-    if jobs > 1 and shards > 1:
-        with ProcessPoolExecutor(min(jobs, shards)) as pool:
-            list(pool.map(write_shard, *zip(*tasks)))
-    else:
-        for task in tasks:
-            write_shard(*task)
+    pool = ProcessPoolExecutor(min(jobs, shards)) if jobs > 1 and shards > 1 else None
+    run = pool.map if pool is not None else map
+    try:
+        # Every field's average length over the whole collection first (BM25F's, layout.py), one
+        # shard's articles per task; then the shards, written with it.
+        totals = Counter()
+        for counted in run(field_totals, per_shard):
+            totals.update(counted)
+        averages = {name: n / len(articles) for name, n in totals.items()}
+        tasks = [(str(target / shard_name(k)), per_shard[k], target.name, k, shards, built, averages)
+                 for k in range(shards)]
+        list(run(write_shard, *zip(*tasks)))
+    finally:
+        if pool is not None:
+            pool.shutdown()
     return [len(items) for items in per_shard]
 
 
-def write_shard(path: str, items: list, generation: str, k: int, shards: int, built: str) -> None:
+def field_totals(items: list) -> Counter:
+    """The summed length of each searched field over one shard's (Article, digest, copy group) items."""
+    totals = Counter()
+    for article, digest, _ in items:
+        totals.update(layout.field_lengths(article, digest))
+    return totals
+
+
+def write_shard(path: str, items: list, generation: str, k: int, shards: int, built: str,
+                averages: dict) -> None:
     """One shard's database at ``path``: ``items`` as (Article, digest, copy group) and the metadata."""
     import xapian
 
     db = xapian.WritableDatabase(path, xapian.DB_CREATE)
     try:
         for article, digest, copy_of in items:
-            db.add_document(layout.to_xapian(article, digest, copy_of, xapian))
+            db.add_document(layout.to_xapian(article, digest, copy_of, xapian, averages))
         for key, value in ((layout.GENERATION_KEY, generation), (layout.SHARD_KEY, str(k)),
                            (layout.SHARDS_KEY, str(shards)), (layout.BUILT_KEY, built)):
             db.set_metadata(key, value)

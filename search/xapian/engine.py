@@ -6,7 +6,7 @@ over every shard: exact totals and facet counts (``ValueCountMatchSpy``, every m
 BM25 ranking (K1 and B of ranking.py) or date order, near-duplicates collapsed on the copy-group
 value → highlight the page's hits (marks.py, highlight.py) → suggest a spelling (suggest.py, over
 the shards' ``W`` terms). What differs from the Whoosh backend is listed in the README ("Scaling
-out"): no partial matches, no stories, BM25 over whole documents rather than per field.
+out"): no partial matches, no stories.
 """
 from __future__ import annotations
 
@@ -34,10 +34,6 @@ from .view import MatchView, column
 
 SNIPPET_FIELDS = (f.BODY, f.CAPTIONS)
 SCHEMA = layout.SCHEMA
-#: The shortest document length, relative to the average, BM25 scores by. Xapian's default is 0.5;
-#: Whoosh's BM25F has no floor, and 0 measured closer to it on both collections of
-#: bench/xapian_relevance.py (TIME 0.7587 → 0.7624, Cranfield 0.3781 → 0.3798 nDCG@10).
-MIN_NORMLEN = 0.0
 
 
 @dataclass(frozen=True)
@@ -186,7 +182,8 @@ class XapianEngine:
     @staticmethod
     def _enquire(db, matcher, collapse: bool):
         enquire = xapian.Enquire(db)
-        enquire.set_weighting_scheme(xapian.BM25Weight(ranking.K1, 0, 1, ranking.B, MIN_NORMLEN))
+        # b = 0: each field's length is already in the term weights (BM25F, index/shards/layout.py).
+        enquire.set_weighting_scheme(xapian.BM25Weight(ranking.K1 * layout.LENGTH_SCALE, 0, 1, 0, 0))
         enquire.set_query(matcher)
         if collapse:
             enquire.set_collapse_key(layout.SLOTS["copy"])
